@@ -9,7 +9,7 @@
 //! - An operation's key is a Merkle digest of the children's stored keys: it is computed once,
 //!   when the node is built, and never walks the graph again.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -29,15 +29,11 @@ impl Key {
     /// The first eight hex digits, as shown by `Debug` of a [`Lazy`](crate::Lazy) and in DOT output.
     #[must_use]
     pub fn short(&self) -> String {
-        self.0[..4].iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    /// The first eight bytes as a number; the folding table indexes by these bits directly
-    /// instead of re-hashing the digest.
-    pub(crate) fn low_bits(&self) -> u64 {
-        u64::from_le_bytes([
-            self.0[0], self.0[1], self.0[2], self.0[3], self.0[4], self.0[5], self.0[6], self.0[7],
-        ])
+        let mut s = String::with_capacity(8);
+        for b in &self.0[..4] {
+            let _ = write!(s, "{b:02x}");
+        }
+        s
     }
 
     /// The key of an operation applied to children with the given keys.
@@ -392,7 +388,12 @@ mod tests {
 
     #[test]
     fn type_is_part_of_the_key() {
-        let keys = [of_value(&1i64), of_value(&1u8), of_value(&1.0f64), of_value(&true)];
+        let keys = [
+            of_value(&1i64),
+            of_value(&1u8),
+            of_value(&1.0f64),
+            of_value(&true),
+        ];
         for (i, a) in keys.iter().enumerate() {
             for b in &keys[i + 1..] {
                 assert_ne!(a, b);

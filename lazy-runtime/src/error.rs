@@ -1,0 +1,107 @@
+//! The error a failed force reports.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::key::Key;
+
+/// Why a value could not be computed.
+///
+/// Cheap to clone: a failure is shared by every value that depended on the failed task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error(Arc<ErrorInner>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct ErrorInner {
+    task: String,
+    key: Key,
+    kind: ErrorKind,
+}
+
+/// What went wrong, as reported by [`Error::kind`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The task's function panicked with this message.
+    Panicked(String),
+    /// The scheduler returned without running the task (a bug in a user-provided scheduler).
+    NotRun,
+}
+
+impl Error {
+    pub(crate) fn panicked(task: &str, key: Key, payload: &(dyn Any + Send)) -> Error {
+        let message = if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).to_owned()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else if let Some(e) = payload.downcast_ref::<Error>() {
+            // A nested force inside the task failed: report the original failure.
+            return e.clone();
+        } else {
+            String::from("non-string panic payload")
+        };
+        Error::new(task, key, ErrorKind::Panicked(message))
+    }
+
+    pub(crate) fn new(task: &str, key: Key, kind: ErrorKind) -> Error {
+        Error(Arc::new(ErrorInner {
+            task: task.to_owned(),
+            key,
+            kind,
+        }))
+    }
+
+    /// The name of the task that failed: the function's path, or the operation's name.
+    ///
+    /// When a task fails because one of its inputs failed, this names the input's task: the
+    /// place where something actually went wrong.
+    #[must_use]
+    pub fn task(&self) -> &str {
+        &self.0.task
+    }
+
+    /// The structural key of the failed task.
+    #[must_use]
+    pub fn key(&self) -> Key {
+        self.0.key
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0.kind
+    }
+
+    /// The panic message, if the task panicked.
+    #[must_use]
+    pub fn message(&self) -> Option<&str> {
+        match &self.0.kind {
+            ErrorKind::Panicked(m) => Some(m),
+            ErrorKind::NotRun => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.kind {
+            ErrorKind::Panicked(m) => {
+                write!(
+                    f,
+                    "task `{}` ({}) panicked: {m}",
+                    self.0.task,
+                    self.0.key.short()
+                )
+            }
+            ErrorKind::NotRun => write!(
+                f,
+                "task `{}` ({}) was not run by the scheduler",
+                self.0.task,
+                self.0.key.short()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

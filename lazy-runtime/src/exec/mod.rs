@@ -1,0 +1,208 @@
+//! Running plans: the scheduler protocol, the built-in schedulers, how the current one is
+//! chosen, and per-node executors. See `README.md` beside this file.
+
+mod plan;
+#[cfg(test)]
+mod test;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+
+pub use plan::{Plan, TaskId};
+
+/// Runs the tasks of a [`Plan`] (daisy's `register_get`).
+///
+/// The protocol: call [`Plan::run`] once for every task, each after the call that reported
+/// it ready (or, for [`Plan::initial`] tasks, in any order from the start), from any threads.
+/// Return when every task has run. A scheduler never sees user values or user panics:
+/// `Plan::run` records failures in the graph.
+///
+/// # Examples
+///
+/// A scheduler that runs tasks in first-in, first-out order and counts them:
+///
+/// ```
+/// use std::collections::VecDeque;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use lazy_runtime::{Lazy, Plan, Scheduler, strict, with_scheduler};
+///
+/// #[derive(Debug, Default)]
+/// struct Fifo(AtomicUsize);
+///
+/// impl Scheduler for Fifo {
+///     fn run(&self, plan: &Plan) {
+///         let mut queue: VecDeque<_> = plan.initial().iter().copied().collect();
+///         let mut ready = Vec::new();
+///         while let Some(task) = queue.pop_front() {
+///             plan.run(task, &mut ready);
+///             self.0.fetch_add(1, Ordering::Relaxed);
+///             queue.extend(ready.drain(..));
+///         }
+///     }
+/// }
+///
+/// let fifo = std::sync::Arc::new(Fifo::default());
+/// let x = lazy_runtime::__private::task(
+///     lazy_runtime::__private::Op::function("double"),
+///     (Lazy::new(21_u64),),
+///     |(x,): (u64,)| x * 2,
+/// );
+/// assert_eq!(with_scheduler(fifo.clone(), || strict(&x)), 42);
+/// assert_eq!(fifo.0.load(Ordering::Relaxed), 1);
+/// ```
+pub trait Scheduler: Send + Sync + fmt::Debug {
+    /// Runs every task of `plan`.
+    fn run(&self, plan: &Plan);
+}
+
+/// Runs tasks one after another on the forcing thread, in dependency order.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sequential;
+
+impl Scheduler for Sequential {
+    fn run(&self, plan: &Plan) {
+        let mut stack: Vec<TaskId> = plan.initial().iter().rev().copied().collect();
+        let mut ready = Vec::new();
+        while let Some(task) = stack.pop() {
+            plan.run(task, &mut ready);
+            stack.extend(ready.drain(..).rev());
+        }
+    }
+}
+
+/// Runs independent tasks in parallel on rayon's global thread pool (the default).
+///
+/// A worker that finishes a task continues with one of the tasks it made ready itself and
+/// hands the others to the pool, so a chain of tasks runs on one thread without paying for
+/// a hand-off per task, and a plan of one task runs on the forcing thread.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Parallel;
+
+impl Scheduler for Parallel {
+    fn run(&self, plan: &Plan) {
+        if plan.len() == 1 {
+            return Sequential.run(plan);
+        }
+        rayon::in_place_scope(|scope| {
+            let (first, rest) = plan
+                .initial()
+                .split_first()
+                .expect("a plan with tasks has an initial task");
+            for &task in rest {
+                scope.spawn(move |scope| work(plan, task, scope));
+            }
+            work(plan, *first, scope);
+        });
+    }
+}
+
+fn work<'s>(plan: &'s Plan, mut task: TaskId, scope: &rayon::Scope<'s>) {
+    let mut ready = Vec::new();
+    loop {
+        plan.run(task, &mut ready);
+        let Some(next) = ready.pop() else { return };
+        for other in ready.drain(..) {
+            scope.spawn(move |scope| work(plan, other, scope));
+        }
+        task = next;
+    }
+}
+
+static DEFAULT: LazyLock<Arc<dyn Scheduler>> = LazyLock::new(|| Arc::new(Parallel));
+static GLOBAL: RwLock<Option<Arc<dyn Scheduler>>> = RwLock::new(None);
+
+thread_local! {
+    static SCOPED: RefCell<Vec<Arc<dyn Scheduler>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Sets the scheduler used by every thread that is not inside [`with_scheduler`].
+///
+/// # Examples
+///
+/// ```
+/// lazy_runtime::set_scheduler(std::sync::Arc::new(lazy_runtime::Sequential));
+/// # lazy_runtime::set_scheduler(std::sync::Arc::new(lazy_runtime::Parallel));
+/// ```
+pub fn set_scheduler(scheduler: Arc<dyn Scheduler>) {
+    *GLOBAL.write().unwrap_or_else(PoisonError::into_inner) = Some(scheduler);
+}
+
+/// Runs `f` with `scheduler` used for every force on this thread, then restores the
+/// previous one (also if `f` panics). Tasks that force values themselves, on other threads,
+/// use the global scheduler.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::{Lazy, Sequential, strict, with_scheduler};
+///
+/// let x = Lazy::new(5_i32);
+/// assert_eq!(with_scheduler(std::sync::Arc::new(Sequential), || strict(&x)), 5);
+/// ```
+pub fn with_scheduler<R>(scheduler: Arc<dyn Scheduler>, f: impl FnOnce() -> R) -> R {
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SCOPED.with(|s| s.borrow_mut().pop());
+        }
+    }
+    SCOPED.with(|s| s.borrow_mut().push(scheduler));
+    let _restore = Restore;
+    f()
+}
+
+pub(crate) fn current_scheduler() -> Arc<dyn Scheduler> {
+    if let Some(scoped) = SCOPED.with(|s| s.borrow().last().cloned()) {
+        return scoped;
+    }
+    let global = GLOBAL
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    global.unwrap_or_else(|| Arc::clone(&DEFAULT))
+}
+
+/// Where one node's task runs (the prototype's `data.executor`), set with
+/// [`Lazy::set_executor`](crate::Lazy::set_executor).
+///
+/// `execute` must run `job` exactly once before returning, on whatever thread it chooses.
+pub trait Executor: Send + Sync + fmt::Debug {
+    /// Runs `job` to completion.
+    fn execute(&self, job: &mut (dyn FnMut() + Send));
+}
+
+/// An [`Executor`] with its own threads, named `lazy-pool-N`: for tasks that must not
+/// compete with the scheduler's workers (blocking I/O, say).
+pub struct ThreadPool(rayon::ThreadPool);
+
+impl ThreadPool {
+    /// A pool of `threads` threads.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot start the threads.
+    #[must_use]
+    pub fn new(threads: usize) -> ThreadPool {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("lazy-pool-{i}"))
+            .build()
+            .expect("lazy: could not start the executor's threads");
+        ThreadPool(pool)
+    }
+}
+
+impl fmt::Debug for ThreadPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThreadPool")
+            .field("threads", &self.0.current_num_threads())
+            .finish()
+    }
+}
+
+impl Executor for ThreadPool {
+    fn execute(&self, job: &mut (dyn FnMut() + Send)) {
+        self.0.install(job);
+    }
+}

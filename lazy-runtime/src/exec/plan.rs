@@ -1,0 +1,347 @@
+//! Plans: the not-yet-computed part of a graph below the values being forced, as tasks in
+//! dependency order, and the one way to run a task.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, ErrorKind};
+use crate::force;
+use crate::key::{BuildKeyHasher, Key};
+use crate::node::{Node, Status, TaskInput, Value};
+use crate::stats;
+
+/// A task of a [`Plan`], by index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TaskId(u32);
+
+impl TaskId {
+    /// The task's position in the plan, from `0` to `plan.len() - 1`.
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+struct PlanTask {
+    node: Arc<Node>,
+    /// Tasks of this plan that read this task's value.
+    dependents: Vec<u32>,
+    /// Inputs of this task, in this plan, that have not completed yet.
+    waiting: AtomicU32,
+    /// Set for tasks whose value was requested.
+    is_root: bool,
+    result: OnceLock<Result<Value, Error>>,
+}
+
+enum Slot {
+    Visiting,
+    Ready,
+    Task(u32),
+}
+
+enum Root {
+    Value(Value),
+    Node(Arc<Node>),
+    Task(u32),
+}
+
+/// The work one force has to do: every task the requested values need that has not run
+/// yet (or whose value was released), with its dependencies inside the plan.
+///
+/// A [`Scheduler`](crate::Scheduler) runs a plan by calling [`run`](Plan::run) once for each
+/// task, starting from [`initial`](Plan::initial); each call reports the tasks that became
+/// ready. Invariant: a task is reported ready exactly once, after all its inputs in the plan
+/// have run.
+pub struct Plan {
+    tasks: Vec<PlanTask>,
+    initial: Vec<TaskId>,
+    roots: Vec<Root>,
+}
+
+impl Plan {
+    /// Collects the tasks below `roots` that need to run. Nodes that are ready are not
+    /// entered; nodes that another thread is computing become tasks that wait for it.
+    pub(crate) fn build(roots: &[Arc<Node>]) -> Plan {
+        let mut plan = Plan {
+            tasks: Vec::new(),
+            initial: Vec::new(),
+            roots: Vec::new(),
+        };
+        let mut slots: HashMap<Key, Slot, BuildKeyHasher> = HashMap::default();
+        let mut stack: Vec<(&Arc<Node>, bool)> = Vec::new();
+        for root in roots {
+            let st = root.lock();
+            if st.status == Status::Ready {
+                plan.roots.push(Root::Value(
+                    st.value.clone().expect("ready node has a value"),
+                ));
+            } else {
+                drop(st);
+                plan.roots.push(Root::Node(Arc::clone(root)));
+                stack.push((root, false));
+            }
+        }
+        while let Some((node, exit)) = stack.pop() {
+            if exit {
+                let id = plan.add_task(node, &slots);
+                slots.insert(node.key, Slot::Task(id));
+                continue;
+            }
+            if slots.contains_key(&node.key) {
+                continue;
+            }
+            let status = node.lock().status;
+            match status {
+                Status::Ready => {
+                    slots.insert(node.key, Slot::Ready);
+                }
+                Status::Running => {
+                    // Computed elsewhere right now: a task without inputs that waits for it.
+                    let id = plan.add_task(node, &slots);
+                    slots.insert(node.key, Slot::Task(id));
+                }
+                Status::Pending | Status::Failed => {
+                    node.reclaim_inputs();
+                    slots.insert(node.key, Slot::Visiting);
+                    stack.push((node, true));
+                    stack.extend(node.strict().iter().rev().map(|input| (input, false)));
+                }
+            }
+        }
+        for root in &mut plan.roots {
+            if let Root::Node(node) = root
+                && let Some(Slot::Task(id)) = slots.get(&node.key)
+            {
+                plan.tasks[*id as usize].is_root = true;
+                *root = Root::Task(*id);
+            }
+        }
+        plan
+    }
+
+    fn add_task(&mut self, node: &Arc<Node>, slots: &HashMap<Key, Slot, BuildKeyHasher>) -> u32 {
+        let id = u32::try_from(self.tasks.len()).expect("lazy: a plan holds at most 2^32 tasks");
+        let mut waiting = 0;
+        if node.lock().status != Status::Running {
+            for input in node.strict() {
+                match slots.get(&input.key) {
+                    Some(Slot::Task(dep)) => {
+                        self.tasks[*dep as usize].dependents.push(id);
+                        waiting += 1;
+                    }
+                    Some(Slot::Ready) | None => {}
+                    Some(Slot::Visiting) => {
+                        unreachable!("lazy: internal error: cycle in the graph")
+                    }
+                }
+            }
+        }
+        if waiting == 0 {
+            self.initial.push(TaskId(id));
+        }
+        self.tasks.push(PlanTask {
+            node: Arc::clone(node),
+            dependents: Vec::new(),
+            waiting: AtomicU32::new(waiting),
+            is_root: false,
+            result: OnceLock::new(),
+        });
+        id
+    }
+
+    /// The number of tasks.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Whether there is nothing to run.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    pub(crate) fn has_tasks(&self) -> bool {
+        !self.tasks.is_empty()
+    }
+
+    /// The tasks that can run at once: their inputs are all computed.
+    #[must_use]
+    pub fn initial(&self) -> &[TaskId] {
+        &self.initial
+    }
+
+    /// The name of a task's operation.
+    #[must_use]
+    pub fn name(&self, task: TaskId) -> &'static str {
+        self.tasks[task.index()].node.name
+    }
+
+    /// Runs one task on the calling thread and pushes the tasks that became ready onto
+    /// `ready`. A task that panics is recorded as failed, and so are the tasks that depend
+    /// on it when they run; this never panics because of user code.
+    pub fn run(&self, task: TaskId, ready: &mut Vec<TaskId>) {
+        let t = &self.tasks[task.index()];
+        let result = execute(&t.node);
+        if t.is_root {
+            // A scheduler that runs a task twice gets the same value both times.
+            let _ = t.result.set(result);
+        }
+        for &dep in &t.dependents {
+            if self.tasks[dep as usize]
+                .waiting
+                .fetch_sub(1, Ordering::AcqRel)
+                == 1
+            {
+                ready.push(TaskId(dep));
+            }
+        }
+    }
+
+    /// The requested values, in order.
+    pub(crate) fn into_results(self) -> Result<Vec<Value>, Error> {
+        let Plan { tasks, roots, .. } = self;
+        roots
+            .into_iter()
+            .map(|root| match root {
+                Root::Value(v) => Ok(v),
+                Root::Task(id) => {
+                    let t = &tasks[id as usize];
+                    t.result.get().cloned().unwrap_or_else(|| {
+                        Err(Error::new(t.node.name, t.node.key, ErrorKind::NotRun))
+                    })
+                }
+                // Became ready while the plan was built, and was released since: compute it
+                // again (rare; only for values no handle holds, as a conditional's branch).
+                Root::Node(node) => {
+                    let value = node.lock().value.clone();
+                    match value {
+                        Some(v) => Ok(v),
+                        None => force::force_nodes(&[node]).map(|mut v| v.remove(0)),
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("tasks", &self.tasks.len())
+            .field("initial", &self.initial.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Computes `node` unless it is ready or being computed elsewhere (then waits for it).
+fn execute(node: &Arc<Node>) -> Result<Value, Error> {
+    let (consume, executor) = {
+        let mut st = node.lock();
+        loop {
+            match st.status {
+                Status::Ready => return Ok(st.value.clone().expect("ready node has a value")),
+                Status::Running => st = node.wait_while_running(st),
+                Status::Pending | Status::Failed => break,
+            }
+        }
+        st.status = Status::Running;
+        st.error = None;
+        (std::mem::take(&mut st.holds_claims), st.executor.clone())
+    };
+    let mut values = Vec::with_capacity(node.strict_inputs);
+    let mut failure = None;
+    for input in node.strict() {
+        if failure.is_some() {
+            if consume {
+                input.drop_claim();
+            }
+            continue;
+        }
+        match input_value(input, consume) {
+            Ok(v) => values.push(v),
+            Err(e) => failure = Some(e),
+        }
+    }
+    if let Some(error) = failure {
+        drop(values);
+        node.finish(Err(error.clone()), Duration::ZERO);
+        return Err(error);
+    }
+    let compute = node.compute.as_ref().expect("a pending node is a task");
+    let start = Instant::now();
+    let outcome = match executor {
+        None => catch_unwind(AssertUnwindSafe(|| {
+            compute(TaskInput {
+                values,
+                deferred: node.deferred(),
+            })
+        })),
+        Some(executor) => {
+            let mut values = Some(values);
+            let mut outcome = None;
+            executor.execute(&mut || {
+                let values = values.take().expect("an executor runs a job once");
+                outcome = Some(catch_unwind(AssertUnwindSafe(|| {
+                    compute(TaskInput {
+                        values,
+                        deferred: node.deferred(),
+                    })
+                })));
+            });
+            outcome.unwrap_or_else(|| Err(Box::new("the executor did not run the task")))
+        }
+    };
+    let elapsed = start.elapsed();
+    node.runs.fetch_add(1, Ordering::Relaxed);
+    stats::executed();
+    let result = outcome.map_err(|payload| {
+        let error = Error::panicked(node.name, node.key, &*payload);
+        drop(payload);
+        error
+    });
+    node.finish(result.clone(), elapsed);
+    result
+}
+
+/// The value of a task's input. With `consume`, gives back this task's claim on it; if that
+/// was the last one and no handle holds the input, its value is moved here, not shared, so
+/// the task may reuse its buffer.
+fn input_value(input: &Arc<Node>, consume: bool) -> Result<Value, Error> {
+    let mut st = input.lock();
+    loop {
+        match st.status {
+            Status::Ready => {
+                if consume {
+                    st.claims -= 1;
+                    if let Some(v) = input.release_if_unneeded(&mut st) {
+                        return Ok(v);
+                    }
+                }
+                return Ok(st.value.clone().expect("ready node has a value"));
+            }
+            Status::Running => st = input.wait_while_running(st),
+            Status::Failed => {
+                let error = st.error.clone().expect("failed node has an error");
+                if consume {
+                    st.claims -= 1;
+                }
+                return Err(error);
+            }
+            Status::Pending => {
+                // Not in this plan: it was ready when the plan was built and has been
+                // released since, which claims normally prevent. Compute it here.
+                drop(st);
+                let value =
+                    force::force_nodes(std::slice::from_ref(input)).map(|mut v| v.remove(0));
+                if consume {
+                    input.drop_claim();
+                }
+                return value;
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Forcing: `strict`, `try_strict`, and the values that can be forced together.
+
+use std::sync::Arc;
+
+use crate::error::Error;
+use crate::exec::{self, Plan};
+use crate::lazy::{Value, take};
+use crate::node::{Node, Value as Erased};
+
+/// Nodes collected for forcing or as a task's inputs. Opaque outside the runtime.
+#[derive(Default)]
+pub struct Nodes(pub(crate) Vec<Arc<Node>>);
+
+impl Nodes {
+    pub(crate) fn push(&mut self, node: &Arc<Node>) {
+        self.0.push(Arc::clone(node));
+    }
+}
+
+impl std::fmt::Debug for Nodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|n| n.key))
+            .finish()
+    }
+}
+
+/// Computed values handed back in order. Opaque outside the runtime.
+pub struct Values(std::vec::IntoIter<Erased>);
+
+impl Values {
+    pub(crate) fn new(values: Vec<Erased>) -> Values {
+        Values(values.into_iter())
+    }
+
+    pub(crate) fn next_value<T: Value>(&mut self) -> T {
+        take(
+            self.0
+                .next()
+                .expect("lazy: internal error: one value per forced node"),
+        )
+    }
+}
+
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Values({} left)", self.0.len())
+    }
+}
+
+/// Values that [`strict`] can compute: a [`Lazy`](crate::Lazy) or a reference to one, and
+/// tuples, arrays, vectors and slices of those. Forcing several values at once runs one
+/// plan, so work they share runs once.
+pub trait Force {
+    /// What forcing gives back: `T` for a `Lazy<T>`, a tuple of values for a tuple, and so on.
+    type Output;
+
+    #[doc(hidden)]
+    fn roots(&self, out: &mut Nodes);
+
+    #[doc(hidden)]
+    fn collect(self, values: &mut Values) -> Self::Output;
+}
+
+macro_rules! impl_force_tuple {
+    ($(($($t:ident),+))*) => {$(
+        impl<$($t: Force),+> Force for ($($t,)+) {
+            type Output = ($($t::Output,)+);
+
+            #[allow(non_snake_case, reason = "the type parameters name the tuple's parts")]
+            fn roots(&self, out: &mut Nodes) {
+                let ($($t,)+) = self;
+                $($t.roots(out);)+
+            }
+
+            #[allow(non_snake_case, reason = "the type parameters name the tuple's parts")]
+            fn collect(self, values: &mut Values) -> Self::Output {
+                let ($($t,)+) = self;
+                ($($t.collect(values),)+)
+            }
+        }
+    )*};
+}
+
+impl_force_tuple! {
+    (A)
+    (A, B)
+    (A, B, C)
+    (A, B, C, D)
+    (A, B, C, D, E)
+    (A, B, C, D, E, F)
+    (A, B, C, D, E, F, G)
+    (A, B, C, D, E, F, G, H)
+}
+
+impl<F: Force> Force for Vec<F> {
+    type Output = Vec<F::Output>;
+
+    fn roots(&self, out: &mut Nodes) {
+        for x in self {
+            x.roots(out);
+        }
+    }
+
+    fn collect(self, values: &mut Values) -> Self::Output {
+        self.into_iter().map(|x| x.collect(values)).collect()
+    }
+}
+
+impl<F: Force, const N: usize> Force for [F; N] {
+    type Output = [F::Output; N];
+
+    fn roots(&self, out: &mut Nodes) {
+        for x in self {
+            x.roots(out);
+        }
+    }
+
+    fn collect(self, values: &mut Values) -> Self::Output {
+        self.map(|x| x.collect(values))
+    }
+}
+
+impl<'a, F> Force for &'a [F]
+where
+    &'a F: Force,
+{
+    type Output = Vec<<&'a F as Force>::Output>;
+
+    fn roots(&self, out: &mut Nodes) {
+        self.iter().for_each(|x| x.roots(out));
+    }
+
+    fn collect(self, values: &mut Values) -> Self::Output {
+        self.iter().map(|x| x.collect(values)).collect()
+    }
+}
+
+/// Computes a lazy value (or several at once) and returns it.
+///
+/// Only the tasks the value needs that have not run yet run, in parallel where they are
+/// independent (with the default scheduler). Values kept from earlier forcing are reused.
+///
+/// # Panics
+///
+/// If a task the value needs panics: the panic message names the task and repeats its
+/// message. Tasks that do not depend on the failed one still complete, and the graph stays
+/// usable. Use [`try_strict`] to get the error as a value.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::{Lazy, strict};
+///
+/// let a = Lazy::new(6_u32);
+/// let b = Lazy::new(7_u32);
+/// assert_eq!(strict((&a, &b)), (6, 7));
+/// ```
+pub fn strict<F: Force>(x: F) -> F::Output {
+    match try_strict(x) {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Like [`strict`], but a failed task is returned as an [`Error`] naming it.
+///
+/// # Errors
+///
+/// The first failure among the requested values, naming the task that panicked.
+pub fn try_strict<F: Force>(x: F) -> Result<F::Output, Error> {
+    let mut roots = Nodes::default();
+    x.roots(&mut roots);
+    let values = force_nodes(&roots.0)?;
+    Ok(x.collect(&mut Values::new(values)))
+}
+
+/// Computes `roots` with the current scheduler and returns their values in order.
+pub(crate) fn force_nodes(roots: &[Arc<Node>]) -> Result<Vec<Erased>, Error> {
+    let plan = Plan::build(roots);
+    if plan.has_tasks() {
+        exec::current_scheduler().run(&plan);
+    }
+    plan.into_results()
+}
+
+/// Forces a node from inside a running task (a conditional's branch). A failure unwinds
+/// with the original error, which the enclosing task reports as its own.
+pub(crate) fn force_in_task(node: &Arc<Node>) -> Erased {
+    match force_nodes(std::slice::from_ref(node)) {
+        Ok(mut values) => values.pop().expect("one value per root"),
+        Err(e) => std::panic::resume_unwind(Box::new(e)),
+    }
+}

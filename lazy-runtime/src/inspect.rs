@@ -1,0 +1,310 @@
+//! Looking at a graph without running it: counts, per-node state and timings, DOT, a
+//! dask-style task dictionary and a petgraph view.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use crate::force::{Force, Nodes};
+use crate::key::{BuildKeyHasher, Key};
+use crate::node::{Node, Status};
+
+/// Where a node's value stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeState {
+    /// Not computed yet.
+    Pending,
+    /// Being computed now.
+    Running,
+    /// Computed and kept.
+    Ready,
+    /// Its task (or one it depends on) panicked; forcing it again retries.
+    Failed,
+    /// Computed once, then released because nothing could ask for it; forcing it again
+    /// recomputes it.
+    Released,
+}
+
+impl NodeState {
+    pub(crate) fn of(node: &Node) -> NodeState {
+        let st = node.lock();
+        match st.status {
+            Status::Pending if st.ran => NodeState::Released,
+            Status::Pending => NodeState::Pending,
+            Status::Running => NodeState::Running,
+            Status::Ready => NodeState::Ready,
+            Status::Failed => NodeState::Failed,
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            NodeState::Pending => "white",
+            NodeState::Running => "gold",
+            NodeState::Ready => "palegreen",
+            NodeState::Failed => "salmon",
+            NodeState::Released => "lightblue",
+        }
+    }
+}
+
+impl fmt::Display for NodeState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NodeState::Pending => "pending",
+            NodeState::Running => "running",
+            NodeState::Ready => "ready",
+            NodeState::Failed => "failed",
+            NodeState::Released => "released",
+        })
+    }
+}
+
+/// One node as seen by [`Graph`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NodeInfo {
+    /// Its structural key.
+    pub key: Key,
+    /// The operation (a function's path) or, for a leaf, the value's type.
+    pub name: &'static str,
+    /// Whether it is a leaf value rather than a task.
+    pub is_leaf: bool,
+    /// Where its value stands.
+    pub state: NodeState,
+    /// How many times its task has run.
+    pub runs: u32,
+    /// How many times building a node returned this one instead of a new node.
+    pub folds: u32,
+    /// How long its task took the last time it ran.
+    pub elapsed: Option<Duration>,
+}
+
+impl NodeInfo {
+    /// The operation's last path segment, without generic arguments: `mul` for
+    /// `my_crate::mul::__lazy_body<i64>`-style names, for short labels.
+    #[must_use]
+    pub fn short_name(&self) -> &'static str {
+        short_name(self.name)
+    }
+}
+
+fn short_name(name: &'static str) -> &'static str {
+    let base = name.split('<').next().unwrap_or(name);
+    let mut segments = base
+        .rsplit("::")
+        .filter(|s| !s.is_empty() && !s.starts_with("__"));
+    segments.next().unwrap_or(base)
+}
+
+/// A snapshot of the graph below some values: which nodes, which edges, in what state.
+///
+/// Nodes come in dependency order (inputs first); edges go from an input to the node that
+/// reads it. Taking the snapshot computes nothing.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::{Lazy, strict};
+///
+/// let a = Lazy::new(3_i64);
+/// let sq = lazy_runtime::__private::task(
+///     lazy_runtime::__private::Op::function("square"),
+///     (a.clone(),),
+///     |(x,): (i64,)| x * x,
+/// );
+/// let graph = sq.graph();
+/// assert_eq!((graph.node_count(), graph.edge_count()), (2, 1));
+/// assert!(graph.to_dot().contains("square"));
+/// strict(&sq);
+/// assert_eq!(sq.graph().nodes()[1].runs, 1);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Graph {
+    nodes: Vec<NodeInfo>,
+    edges: Vec<(usize, usize)>,
+}
+
+impl Graph {
+    /// The graph below all the values in `x` (a `Lazy`, a tuple or a vector of them).
+    #[must_use]
+    pub fn of<F: Force>(x: &F) -> Graph {
+        let mut roots = Nodes::default();
+        x.roots(&mut roots);
+        Graph::of_nodes(&roots.0)
+    }
+
+    pub(crate) fn of_nodes(roots: &[Arc<Node>]) -> Graph {
+        // Iterative post-order walk: inputs get their index before the nodes reading them.
+        let mut index: HashMap<Key, usize, BuildKeyHasher> = HashMap::default();
+        let mut order: Vec<&Arc<Node>> = Vec::new();
+        let mut stack: Vec<(&Arc<Node>, bool)> = roots.iter().rev().map(|r| (r, false)).collect();
+        let mut seen: HashSet<Key, BuildKeyHasher> = HashSet::default();
+        while let Some((node, exit)) = stack.pop() {
+            if exit {
+                index.insert(node.key, order.len());
+                order.push(node);
+            } else if seen.insert(node.key) {
+                stack.push((node, true));
+                stack.extend(node.inputs.iter().rev().map(|input| (input, false)));
+            }
+        }
+        let mut edges = Vec::new();
+        for (i, node) in order.iter().enumerate() {
+            edges.extend(node.inputs.iter().map(|input| (index[&input.key], i)));
+        }
+        let nodes = order
+            .iter()
+            .map(|node| {
+                let elapsed = node.lock().elapsed;
+                NodeInfo {
+                    key: node.key,
+                    name: node.name,
+                    is_leaf: node.is_leaf(),
+                    state: NodeState::of(node),
+                    runs: node.runs.load(Ordering::Relaxed),
+                    folds: node.folds.load(Ordering::Relaxed),
+                    elapsed,
+                }
+            })
+            .collect();
+        Graph { nodes, edges }
+    }
+
+    /// The nodes, inputs before the nodes that read them.
+    #[must_use]
+    pub fn nodes(&self) -> &[NodeInfo] {
+        &self.nodes
+    }
+
+    /// The edges, as `(input, reader)` positions in [`nodes`](Graph::nodes).
+    #[must_use]
+    pub fn edges(&self) -> &[(usize, usize)] {
+        &self.edges
+    }
+
+    /// The number of distinct nodes.
+    #[must_use]
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The number of edges (an input read twice counts twice).
+    #[must_use]
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// The number of task nodes (nodes that are not leaf values).
+    #[must_use]
+    pub fn task_count(&self) -> usize {
+        self.nodes.iter().filter(|n| !n.is_leaf).count()
+    }
+
+    /// How many times, in total, building a node of this graph returned an existing one.
+    #[must_use]
+    pub fn folds(&self) -> u64 {
+        self.nodes.iter().map(|n| u64::from(n.folds)).sum()
+    }
+
+    /// How many nodes have the operation whose short name (see [`NodeInfo::short_name`]) or
+    /// full name is `name`.
+    #[must_use]
+    pub fn count_op(&self, name: &str) -> usize {
+        self.nodes
+            .iter()
+            .filter(|n| n.name == name || n.short_name() == name)
+            .count()
+    }
+
+    /// Each task's last running time, slowest first.
+    #[must_use]
+    pub fn timings(&self) -> Vec<(&'static str, Key, Duration)> {
+        let mut timings: Vec<_> = self
+            .nodes
+            .iter()
+            .filter_map(|n| n.elapsed.map(|d| (n.name, n.key, d)))
+            .collect();
+        timings.sort_by_key(|t| std::cmp::Reverse(t.2));
+        timings
+    }
+
+    /// Graphviz DOT, one box per node labelled with its operation and short key, filled by
+    /// state: white pending, gold running, green ready, red failed, blue released.
+    #[must_use]
+    pub fn to_dot(&self) -> String {
+        let mut out =
+            String::from("digraph lazy {\n  rankdir=BT;\n  node [shape=box, style=filled];\n");
+        for (i, n) in self.nodes.iter().enumerate() {
+            let shape = if n.is_leaf { ", shape=ellipse" } else { "" };
+            let _ = writeln!(
+                out,
+                "  n{i} [label=\"{}\\n{} {}\", fillcolor={}{shape}];",
+                escape(n.short_name()),
+                n.key.short(),
+                n.state,
+                n.state.colour()
+            );
+        }
+        for (from, to) in &self.edges {
+            let _ = writeln!(out, "  n{from} -> n{to};");
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// A dask-style task dictionary: one line per node, `key: (operation, input keys...)`,
+    /// or `key: <type> leaf` for leaf values.
+    #[must_use]
+    pub fn task_dict(&self) -> String {
+        let mut inputs: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for &(from, to) in &self.edges {
+            inputs[to].push(from);
+        }
+        let mut out = String::from("{\n");
+        for (n, ins) in self.nodes.iter().zip(&inputs) {
+            let key = format!("'{}-{}'", n.short_name(), n.key.short());
+            if n.is_leaf {
+                let _ = writeln!(out, "  {key}: <{} leaf>,", n.name);
+            } else {
+                let args: Vec<String> = ins
+                    .iter()
+                    .map(|&i| {
+                        format!(
+                            "'{}-{}'",
+                            self.nodes[i].short_name(),
+                            self.nodes[i].key.short()
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(out, "  {key}: ({}, {}),", n.name, args.join(", "));
+            }
+        }
+        out.push('}');
+        out
+    }
+
+    /// The graph as a petgraph `DiGraph`, for petgraph's algorithms (the prototype's
+    /// networkx dump). Node indices match positions in [`nodes`](Graph::nodes).
+    #[must_use]
+    pub fn to_petgraph(&self) -> petgraph::graph::DiGraph<NodeInfo, ()> {
+        let mut g = petgraph::graph::DiGraph::with_capacity(self.nodes.len(), self.edges.len());
+        for n in &self.nodes {
+            g.add_node(n.clone());
+        }
+        for &(from, to) in &self.edges {
+            g.add_edge(
+                petgraph::graph::NodeIndex::new(from),
+                petgraph::graph::NodeIndex::new(to),
+                (),
+            );
+        }
+        g
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}

@@ -1,0 +1,406 @@
+//! `Lazy<T>`: a typed handle to a node, and the ways values enter the graph.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::error::Error;
+use crate::exec::Executor;
+use crate::force::{self, Force};
+use crate::inspect::{Graph, NodeState};
+use crate::key::{self, Fingerprint, Key};
+use crate::node::{Compute, Node, TaskInput, Value as Erased};
+use crate::op::Op;
+use crate::table;
+
+/// What a graph can hold: values that can be shared between threads and handed out by clone.
+///
+/// Implemented for every `Clone + Send + Sync + 'static` type.
+pub trait Value: Clone + Send + Sync + 'static {}
+
+impl<T: Clone + Send + Sync + 'static> Value for T {}
+
+/// A value that will be computed when it is asked for.
+///
+/// A `Lazy<T>` is a cheap-to-clone handle to a node of the task graph: cloning it copies a
+/// pointer. Calling an annotated function returns one; [`strict`](crate::strict) or
+/// [`get`](Lazy::get) computes it, running only the tasks it needs that have not run yet.
+///
+/// The node keeps its value while a handle points at it, so forcing it again is free.
+/// `Debug` and `Display` never force: a pending value shows its type, short key and state.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::{Lazy, strict};
+///
+/// let a = Lazy::new(20_i64);
+/// let b = Lazy::new(22_i64);
+/// let sum = lazy_runtime::__private::task(
+///     lazy_runtime::__private::Op::function("add"),
+///     (a, b),
+///     |(a, b): (i64, i64)| a + b,
+/// );
+/// assert!(format!("{sum:?}").contains("pending"));
+/// assert_eq!(strict(&sum), 42);
+/// assert!(format!("{sum:?}").contains("ready"));
+/// ```
+pub struct Lazy<T> {
+    node: Arc<Node>,
+    ty: PhantomData<fn() -> T>,
+}
+
+impl<T> Lazy<T> {
+    pub(crate) fn from_node(node: Arc<Node>) -> Lazy<T> {
+        node.handle_added();
+        Lazy {
+            node,
+            ty: PhantomData,
+        }
+    }
+
+    /// The structural key of this value's node.
+    #[must_use]
+    pub fn key(&self) -> Key {
+        self.node.key
+    }
+
+    /// Where the value stands, without forcing it.
+    #[must_use]
+    pub fn state(&self) -> NodeState {
+        NodeState::of(&self.node)
+    }
+
+    /// Whether the value has been computed and is kept.
+    #[must_use]
+    pub fn is_ready(&self) -> bool {
+        self.state() == NodeState::Ready
+    }
+
+    /// Checks the invariants of every node below this value (see `Node`).
+    #[cfg(test)]
+    pub(crate) fn check_invariants(&self) {
+        let mut stack = vec![&self.node];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(node) = stack.pop() {
+            if seen.insert(node.key) {
+                node.check_invariants();
+                stack.extend(node.inputs.iter());
+            }
+        }
+    }
+
+    /// The graph this value depends on, for inspection; nothing is computed.
+    #[must_use]
+    pub fn graph(&self) -> Graph {
+        Graph::of_nodes(std::slice::from_ref(&self.node))
+    }
+
+    /// Runs this node's task on `executor` instead of the scheduler's thread (the
+    /// prototype's `data.executor`). The scheduler still decides when it runs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lazy_runtime::{Lazy, ThreadPool};
+    /// use std::sync::Arc;
+    ///
+    /// let pool = Arc::new(ThreadPool::new(1));
+    /// let x = lazy_runtime::__private::task(
+    ///     lazy_runtime::__private::Op::function("which_thread"),
+    ///     (),
+    ///     |()| std::thread::current().name().map(String::from),
+    /// );
+    /// x.set_executor(pool);
+    /// assert_eq!(x.get().as_deref(), Some("lazy-pool-0"));
+    /// ```
+    pub fn set_executor(&self, executor: Arc<dyn Executor>) {
+        self.node.lock().executor = Some(executor);
+    }
+}
+
+impl<T: Value> Lazy<T> {
+    /// A leaf keyed by its content: equal values built separately are one node.
+    #[must_use]
+    pub fn new(value: T) -> Lazy<T>
+    where
+        T: Fingerprint,
+    {
+        let key = key::of_value(&value);
+        let name = std::any::type_name::<T>();
+        // Build the erased value outside the table lock: if the key is already present the
+        // new value is dropped here, not under the lock.
+        let value: Erased = Arc::new(value);
+        let mut spare = Some(value);
+        let node = table::intern(key, || {
+            Node::leaf(key, name, spare.take().expect("built once"), true)
+        });
+        drop(spare);
+        Lazy::from_node(node)
+    }
+
+    /// A leaf keyed by identity: never folds with another value, for types that cannot be
+    /// fingerprinted (or whose hashing would cost more than it saves).
+    #[must_use]
+    pub fn opaque(value: T) -> Lazy<T> {
+        let node = Node::leaf(
+            Key::unique(),
+            std::any::type_name::<T>(),
+            Arc::new(value),
+            false,
+        );
+        Lazy::from_node(Arc::new(node))
+    }
+
+    /// Computes the value if needed and returns a clone of it.
+    ///
+    /// # Panics
+    ///
+    /// If a task this value needs panics; the message names the task. Use
+    /// [`try_get`](Lazy::try_get) to get the error as a value.
+    #[must_use]
+    pub fn get(&self) -> T {
+        force::strict(self)
+    }
+
+    /// Computes the value if needed and returns a clone of it, or the failure.
+    ///
+    /// # Errors
+    ///
+    /// If a task this value needs panics; the error names the task and its message.
+    pub fn try_get(&self) -> Result<T, Error> {
+        force::try_strict(self)
+    }
+}
+
+// A panic never leaves a node half-updated: task panics are caught and recorded as
+// failures, and no lock is held while user code runs. So a handle observed after a panic
+// is as good as before it.
+impl<T> std::panic::UnwindSafe for Lazy<T> {}
+impl<T> std::panic::RefUnwindSafe for Lazy<T> {}
+
+impl<T> Clone for Lazy<T> {
+    fn clone(&self) -> Lazy<T> {
+        Lazy::from_node(Arc::clone(&self.node))
+    }
+}
+
+impl<T> Drop for Lazy<T> {
+    fn drop(&mut self) {
+        self.node.handle_dropped();
+    }
+}
+
+impl<T> fmt::Debug for Lazy<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Lazy<{}>({}, {})",
+            std::any::type_name::<T>(),
+            self.node.key.short(),
+            self.state()
+        )
+    }
+}
+
+/// Shows the value if it is ready, and what `Debug` shows otherwise; never forces.
+impl<T: fmt::Display + 'static> fmt::Display for Lazy<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = self.node.lock().value.clone();
+        match value.as_ref().and_then(|v| v.downcast_ref::<T>()) {
+            Some(v) => fmt::Display::fmt(v, f),
+            None => fmt::Debug::fmt(self, f),
+        }
+    }
+}
+
+/// Conversion into a [`Lazy`]: what annotated functions accept for each parameter, so that
+/// `square(2)` and `square(a)` (with `a: Lazy<i64>`) both work.
+///
+/// Plain values become content-keyed leaves, so they need [`Fingerprint`]; wrap other types
+/// with [`Lazy::opaque`].
+pub trait IntoLazy<T> {
+    /// The value as a graph node.
+    fn into_lazy(self) -> Lazy<T>;
+}
+
+impl<T: Value + Fingerprint> IntoLazy<T> for T {
+    fn into_lazy(self) -> Lazy<T> {
+        Lazy::new(self)
+    }
+}
+
+impl<T> IntoLazy<T> for Lazy<T> {
+    fn into_lazy(self) -> Lazy<T> {
+        self
+    }
+}
+
+impl<T> IntoLazy<T> for &Lazy<T> {
+    fn into_lazy(self) -> Lazy<T> {
+        self.clone()
+    }
+}
+
+/// Takes a typed value out of an erased one: moves it if this was the only reference,
+/// clones it otherwise.
+pub(crate) fn take<T: Value>(value: Erased) -> T {
+    let Ok(value) = value.downcast::<T>() else {
+        panic!(
+            "lazy: internal error: a node's value is not a `{}` (please report this bug)",
+            std::any::type_name::<T>()
+        )
+    };
+    Arc::try_unwrap(value).unwrap_or_else(|v| (*v).clone())
+}
+
+/// The argument tuples a task accepts: `(Lazy<A>, Lazy<B>, ...)`, up to twelve.
+pub trait Args {
+    /// The tuple of the arguments' values, which the task's function receives.
+    type Values;
+
+    #[doc(hidden)]
+    fn push_nodes(&self, out: &mut force::Nodes);
+
+    #[doc(hidden)]
+    fn values(values: &mut force::Values) -> Self::Values;
+}
+
+macro_rules! impl_args {
+    ($(($($t:ident $v:ident),*))*) => {$(
+        impl<$($t: Value),*> Args for ($(Lazy<$t>,)*) {
+            type Values = ($($t,)*);
+
+            #[allow(non_snake_case, reason = "the type parameters name the tuple's parts")]
+            fn push_nodes(&self, _out: &mut force::Nodes) {
+                let ($($t,)*) = self;
+                $(_out.push(&$t.node);)*
+            }
+
+            #[allow(clippy::unused_unit, reason = "the empty tuple is the zero-argument case")]
+            fn values(_values: &mut force::Values) -> Self::Values {
+                $(let $v = _values.next_value::<$t>();)*
+                ($($v,)*)
+            }
+        }
+    )*};
+}
+
+impl_args! {
+    ()
+    (A a)
+    (A a, B b)
+    (A a, B b, C c)
+    (A a, B b, C c, D d)
+    (A a, B b, C c, D d, E e)
+    (A a, B b, C c, D d, E e, F f)
+    (A a, B b, C c, D d, E e, F f, G g)
+    (A a, B b, C c, D d, E e, F f, G g, H h)
+    (A a, B b, C c, D d, E e, F f, G g, H h, I i)
+    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j)
+    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k)
+    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k, L l)
+}
+
+/// Adds a node (or finds the existing one with the same key) for `op` over `inputs`.
+pub(crate) fn add_node(
+    op: Op,
+    inputs: Vec<Arc<Node>>,
+    strict_inputs: usize,
+    compute: impl FnOnce() -> Compute,
+) -> Arc<Node> {
+    let child_keys: Vec<Key> = inputs.iter().map(|n| n.key).collect();
+    match op.digest {
+        Some(digest) => {
+            let key = Key::of_op(&digest, &child_keys);
+            let mut inputs = Some(inputs);
+            let node = table::intern(key, || {
+                let inputs = inputs.take().expect("built once");
+                Node::task(key, op.name, inputs, strict_inputs, compute(), true)
+            });
+            // Drop the unused input references (when folded) outside the table lock.
+            drop(inputs);
+            node
+        }
+        None => Arc::new(Node::task(
+            Key::unique(),
+            op.name,
+            inputs,
+            strict_inputs,
+            compute(),
+            false,
+        )),
+    }
+}
+
+/// One task node: `op` applied to the values of `args`.
+///
+/// Building it computes nothing; if a node with the same operation and the same inputs
+/// exists, that node is returned instead (with its value, if computed).
+pub fn task<A, R, F>(op: Op, args: A, f: F) -> Lazy<R>
+where
+    A: Args,
+    R: Value,
+    F: Fn(A::Values) -> R + Send + Sync + 'static,
+{
+    let mut inputs = force::Nodes::default();
+    args.push_nodes(&mut inputs);
+    let inputs = inputs.0;
+    let strict = inputs.len();
+    let node = add_node(op, inputs, strict, move || {
+        Box::new(move |input: TaskInput<'_>| {
+            let mut values = force::Values::new(input.values);
+            Arc::new(f(A::values(&mut values))) as Erased
+        })
+    });
+    // The argument handles drop only now, after the node has claimed its inputs.
+    drop(args);
+    Lazy::from_node(node)
+}
+
+/// A conditional: `then` if `cond` is true, `otherwise` if not. Both branch graphs are
+/// built, but only the branch taken is computed.
+#[must_use]
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "generated code hands its handles over"
+)]
+pub fn select<T: Value>(cond: Lazy<bool>, then: Lazy<T>, otherwise: Lazy<T>) -> Lazy<T> {
+    let inputs = vec![
+        Arc::clone(&cond.node),
+        Arc::clone(&then.node),
+        Arc::clone(&otherwise.node),
+    ];
+    let node = add_node(Op::function("lazy::select"), inputs, 1, || {
+        Box::new(|input: TaskInput<'_>| {
+            let cond = take::<bool>(input.values.into_iter().next().expect("condition"));
+            let branch = &input.deferred[usize::from(!cond)];
+            force::force_in_task(branch)
+        })
+    });
+    Lazy::from_node(node)
+}
+
+impl<T: Value> Force for Lazy<T> {
+    type Output = T;
+
+    fn roots(&self, out: &mut force::Nodes) {
+        out.push(&self.node);
+    }
+
+    fn collect(self, values: &mut force::Values) -> T {
+        values.next_value()
+    }
+}
+
+impl<T: Value> Force for &Lazy<T> {
+    type Output = T;
+
+    fn roots(&self, out: &mut force::Nodes) {
+        out.push(&self.node);
+    }
+
+    fn collect(self, values: &mut force::Values) -> T {
+        values.next_value()
+    }
+}

@@ -1,0 +1,323 @@
+//! Graph nodes: an operation and its inputs, or a leaf value, with the state of its result.
+
+use std::any::Any;
+use std::mem;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::exec::Executor;
+use crate::key::Key;
+use crate::{stats, table};
+
+/// A computed value, type-erased. Values are shared, never copied, between a node and the
+/// tasks that read it; a task that is an input's last reader receives the only reference.
+pub(crate) type Value = Arc<dyn Any + Send + Sync>;
+
+/// What a task's function receives: the values of its strict inputs, in order, and the
+/// nodes of its deferred inputs (which it may force itself, as a conditional does).
+pub(crate) struct TaskInput<'a> {
+    pub(crate) values: Vec<Value>,
+    pub(crate) deferred: &'a [Arc<Node>],
+}
+
+pub(crate) type Compute = Box<dyn Fn(TaskInput<'_>) -> Value + Send + Sync>;
+
+/// Where a node's result stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Not computed yet, or computed and released since (then `ran` is set).
+    Pending,
+    /// Claimed by one thread, which will store the result and wake the waiters.
+    Running,
+    Ready,
+    Failed,
+}
+
+pub(crate) struct State {
+    pub(crate) status: Status,
+    /// Present exactly when `status == Ready`.
+    pub(crate) value: Option<Value>,
+    /// Present exactly when `status == Failed`.
+    pub(crate) error: Option<Error>,
+    /// Consumers that have not started yet and will read this node's value: the node keeps
+    /// its value while this is non-zero.
+    pub(crate) claims: usize,
+    /// Whether this node holds one claim on each of its strict inputs. Set when it is built
+    /// and when a plan needs it again; cleared when its task starts or the node is dropped.
+    pub(crate) holds_claims: bool,
+    /// Threads blocked in `wait_while_running`; the condvar is only signalled when non-zero.
+    pub(crate) waiters: u32,
+    /// Whether the task has completed at least once (a `Pending` node that ran was released).
+    pub(crate) ran: bool,
+    pub(crate) elapsed: Option<Duration>,
+    pub(crate) executor: Option<Arc<dyn Executor>>,
+}
+
+/// A node of the task graph.
+///
+/// Invariants (checked by [`Node::check_invariants`]):
+/// - children are built before parents, so the graph is acyclic and `inputs` never change;
+/// - `key` depends only on the operation, literal data and the inputs' keys;
+/// - a node holding claims has added exactly one to each strict input's `claims`;
+/// - `value.is_some() == (status == Ready)` and `error.is_some() == (status == Failed)`;
+/// - leaves (`compute == None`) are always `Ready` and never release their value;
+/// - no lock is held while user code (a task's function, a value's `Drop`) runs.
+pub(crate) struct Node {
+    pub(crate) key: Key,
+    /// The operation's name (a function's path), or a leaf's type name.
+    pub(crate) name: &'static str,
+    pub(crate) inputs: Vec<Arc<Node>>,
+    /// The first `strict_inputs` inputs are computed before the task runs; the rest are
+    /// handed to it unforced.
+    pub(crate) strict_inputs: usize,
+    pub(crate) compute: Option<Compute>,
+    /// Whether the folding table has an entry for this node.
+    pub(crate) interned: bool,
+    /// User-held [`Lazy`](crate::Lazy) handles pointing at this node.
+    pub(crate) handles: AtomicUsize,
+    /// How many times building a node returned this one instead of a new one.
+    pub(crate) folds: AtomicU32,
+    /// How many times this node's task has run.
+    pub(crate) runs: AtomicU32,
+    pub(crate) state: Mutex<State>,
+    pub(crate) done: Condvar,
+}
+
+impl Node {
+    fn with(key: Key, name: &'static str, interned: bool, status: Status) -> Node {
+        stats::node_created();
+        Node {
+            key,
+            name,
+            inputs: Vec::new(),
+            strict_inputs: 0,
+            compute: None,
+            interned,
+            handles: AtomicUsize::new(0),
+            folds: AtomicU32::new(0),
+            runs: AtomicU32::new(0),
+            state: Mutex::new(State {
+                status,
+                value: None,
+                error: None,
+                claims: 0,
+                holds_claims: false,
+                waiters: 0,
+                ran: false,
+                elapsed: None,
+                executor: None,
+            }),
+            done: Condvar::new(),
+        }
+    }
+
+    pub(crate) fn leaf(key: Key, name: &'static str, value: Value, interned: bool) -> Node {
+        let mut node = Node::with(key, name, interned, Status::Ready);
+        node.state
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .value = Some(value);
+        node
+    }
+
+    /// A task node. Takes one claim on each strict input.
+    pub(crate) fn task(
+        key: Key,
+        name: &'static str,
+        inputs: Vec<Arc<Node>>,
+        strict_inputs: usize,
+        compute: Compute,
+        interned: bool,
+    ) -> Node {
+        let mut node = Node::with(key, name, interned, Status::Pending);
+        for input in &inputs[..strict_inputs] {
+            input.lock().claims += 1;
+        }
+        node.inputs = inputs;
+        node.strict_inputs = strict_inputs;
+        node.compute = Some(compute);
+        node.state
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .holds_claims = true;
+        node
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // User code never runs under this lock, so a poisoned lock means a bug in the
+        // runtime between two plain field updates; the state is still consistent.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn strict(&self) -> &[Arc<Node>] {
+        &self.inputs[..self.strict_inputs]
+    }
+
+    pub(crate) fn deferred(&self) -> &[Arc<Node>] {
+        &self.inputs[self.strict_inputs..]
+    }
+
+    pub(crate) fn is_leaf(&self) -> bool {
+        self.compute.is_none()
+    }
+
+    /// Takes the value out if nobody can ask for it any more: no user handle and no
+    /// consumer that has yet to start. The caller drops it after unlocking.
+    pub(crate) fn release_if_unneeded(&self, st: &mut State) -> Option<Value> {
+        if st.status == Status::Ready
+            && st.claims == 0
+            && !self.is_leaf()
+            && self.handles.load(Ordering::Acquire) == 0
+        {
+            st.status = Status::Pending;
+            st.value.take()
+        } else {
+            None
+        }
+    }
+
+    /// Gives back one claim on this node; releases the value if that was the last reason to
+    /// keep it.
+    pub(crate) fn drop_claim(&self) {
+        let released = {
+            let mut st = self.lock();
+            debug_assert!(st.claims > 0, "claim count underflow on `{}`", self.name);
+            st.claims -= 1;
+            self.release_if_unneeded(&mut st)
+        };
+        drop(released);
+    }
+
+    /// Makes sure this node holds its claims on its strict inputs, because a plan is about
+    /// to run it again.
+    pub(crate) fn reclaim_inputs(&self) {
+        if self.lock().holds_claims {
+            return;
+        }
+        for input in self.strict() {
+            input.lock().claims += 1;
+        }
+        let already = {
+            let mut st = self.lock();
+            mem::replace(&mut st.holds_claims, true)
+        };
+        if already {
+            // Another plan claimed them meanwhile: give ours back.
+            for input in self.strict() {
+                input.drop_claim();
+            }
+        }
+    }
+
+    pub(crate) fn handle_added(&self) {
+        self.handles.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn handle_dropped(&self) {
+        if self.handles.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let released = {
+                let mut st = self.lock();
+                self.release_if_unneeded(&mut st)
+            };
+            drop(released);
+        }
+    }
+
+    /// Blocks while another thread computes this node.
+    pub(crate) fn wait_while_running<'a>(
+        &'a self,
+        mut st: MutexGuard<'a, State>,
+    ) -> MutexGuard<'a, State> {
+        while st.status == Status::Running {
+            st.waiters += 1;
+            st = self.done.wait(st).unwrap_or_else(PoisonError::into_inner);
+            st.waiters -= 1;
+        }
+        st
+    }
+
+    /// Stores a task's result and wakes threads waiting for it.
+    pub(crate) fn finish(&self, result: Result<Value, Error>, elapsed: Duration) {
+        let released = self.store(result, elapsed);
+        drop(released);
+    }
+
+    fn store(&self, result: Result<Value, Error>, elapsed: Duration) -> Option<Value> {
+        let mut st = self.lock();
+        st.elapsed = Some(elapsed);
+        st.ran = true;
+        match result {
+            Ok(value) => {
+                st.status = Status::Ready;
+                st.value = Some(value);
+                st.error = None;
+            }
+            Err(error) => {
+                st.status = Status::Failed;
+                st.error = Some(error);
+            }
+        }
+        if st.waiters > 0 {
+            self.done.notify_all();
+        }
+        // Nobody holds or awaits this value (a conditional's branch, say): the caller has
+        // its own reference to the result.
+        self.release_if_unneeded(&mut st)
+    }
+
+    /// Checks the invariants listed on [`Node`] for this node and its strict inputs.
+    #[cfg(test)]
+    pub(crate) fn check_invariants(&self) {
+        let st = self.lock();
+        assert_eq!(
+            st.value.is_some(),
+            st.status == Status::Ready,
+            "value/status of `{}`",
+            self.name
+        );
+        assert_eq!(
+            st.error.is_some(),
+            st.status == Status::Failed,
+            "error/status of `{}`",
+            self.name
+        );
+        if self.is_leaf() {
+            assert_eq!(st.status, Status::Ready, "leaf `{}` not ready", self.name);
+            assert!(self.inputs.is_empty(), "leaf `{}` has inputs", self.name);
+        }
+        assert!(self.strict_inputs <= self.inputs.len());
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        stats::node_dropped();
+        if self.interned {
+            table::remove(self);
+        }
+        self.drop_input_claims();
+        // Free the chain of inputs that this node was the last owner of with a loop, not
+        // recursion: a million-node chain must not overflow the stack when it is dropped.
+        let mut stack = mem::take(&mut self.inputs);
+        while let Some(input) = stack.pop() {
+            if let Some(mut node) = Arc::into_inner(input) {
+                node.drop_input_claims();
+                stack.append(&mut node.inputs);
+                // `node` drops here with no inputs left, so its `Drop` does not recurse.
+            }
+        }
+    }
+}
+
+impl Node {
+    fn drop_input_claims(&mut self) {
+        let st = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if mem::take(&mut st.holds_claims) {
+            for input in &self.inputs[..self.strict_inputs] {
+                input.drop_claim();
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! The folding table: structural key -> the live node with that key (hash-consing).
+//!
+//! Invariants:
+//! - at most one live, interned node per key: building a node whose key is present returns
+//!   the existing node;
+//! - the table holds weak references only, so it never keeps a node alive; a node removes
+//!   its own entry when it is dropped, unless the entry already names a newer node;
+//! - lock order is table shard, then node state; no shard lock is taken while a node's state
+//!   is locked, and no node or value is dropped while a shard is locked.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
+
+use crate::key::{BuildKeyHasher, Key};
+use crate::node::Node;
+use crate::stats;
+
+const SHARDS: usize = 64;
+
+type Shard = Mutex<HashMap<Key, Weak<Node>, BuildKeyHasher>>;
+
+static TABLE: LazyLock<Box<[Shard]>> =
+    LazyLock::new(|| (0..SHARDS).map(|_| Shard::default()).collect());
+
+fn shard(key: &Key) -> MutexGuard<'static, HashMap<Key, Weak<Node>, BuildKeyHasher>> {
+    // The map indexes by the key's first eight bytes; the shard comes from the last byte so
+    // that keys in one shard still spread over the map's buckets.
+    let index = usize::from(key.0[31]) % SHARDS;
+    TABLE[index].lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Returns the live node with `key`, or the one `make` builds. `make` runs under the shard
+/// lock and must not drop nodes or values.
+pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
+    let mut map = shard(&key);
+    if let Some(existing) = map.get(&key).and_then(Weak::upgrade) {
+        existing
+            .folds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        stats::folded();
+        return existing;
+    }
+    let node = Arc::new(make());
+    // A dead entry being replaced only frees the weak allocation: its node has dropped.
+    map.insert(key, Arc::downgrade(&node));
+    node
+}
+
+pub(crate) fn remove(node: &Node) {
+    let mut map = shard(&node.key);
+    if let Some(entry) = map.get(&node.key)
+        && std::ptr::eq(entry.as_ptr(), node)
+    {
+        map.remove(&node.key);
+    }
+}
+
+/// The number of entries, dead or alive (for tests).
+#[cfg(test)]
+pub(crate) fn len() -> usize {
+    TABLE
+        .iter()
+        .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).len())
+        .sum()
+}
