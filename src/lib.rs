@@ -6,6 +6,9 @@ pub use lazy_runtime::{
     graph, set_scheduler, stats, strict, try_strict, with_scheduler,
 };
 
+#[doc(inline)]
+pub use lazy_macros::{autodask, lazy};
+
 /// Items used by the code the macros generate. Not public API: no semver promises.
 #[doc(hidden)]
 pub mod __private {

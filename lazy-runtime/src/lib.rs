@@ -15,6 +15,8 @@ mod force;
 mod inspect;
 mod key;
 mod lazy;
+#[doc(hidden)]
+pub mod lift;
 mod node;
 mod op;
 mod stats;
@@ -43,5 +45,6 @@ pub fn graph<F: Force>(x: &F) -> Graph {
 pub mod __private {
     pub use crate::force::{Nodes, Values};
     pub use crate::lazy::{Args, Value, select, task};
+    pub use crate::lift;
     pub use crate::op::Op;
 }
