@@ -642,6 +642,15 @@ impl Analyser {
                 "this expression cannot be rewritten by #[autodask(inline)]; {INSTEAD}"
             ),
         };
+        // Literals and constants combined by operators (`40 + 2`, `-1`, `N as f64`) are one
+        // leaf, evaluated when the graph is built: no node would be worth its overhead, and
+        // Rust's literal type inference then works exactly as in the eager function.
+        if is_constant(&kind) {
+            return Ok(Node {
+                span,
+                kind: NodeKind::Leaf(expr.clone()),
+            });
+        }
         Ok(Node { span, kind })
     }
 
@@ -776,6 +785,20 @@ fn parse_vec_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Ex
     input.parse::<syn::Token![;]>()?;
     let count: Expr = input.parse()?;
     Ok((item, count))
+}
+
+/// Whether a node is an operator, cast or parenthesis over leaves only.
+fn is_constant(kind: &NodeKind) -> bool {
+    let leaf = |node: &Node| matches!(node.kind, NodeKind::Leaf(_));
+    match kind {
+        NodeKind::Binary { lhs, rhs, .. } | NodeKind::Compare { lhs, rhs, .. } => {
+            leaf(lhs) && leaf(rhs)
+        }
+        NodeKind::Unary { operand: inner, .. }
+        | NodeKind::Paren(inner)
+        | NodeKind::Cast { value: inner, .. } => leaf(inner),
+        _ => false,
+    }
 }
 
 /// Whether `expr` is a path whose last segment is one of `names`.

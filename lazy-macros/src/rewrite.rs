@@ -145,7 +145,12 @@ impl Rewriter {
             }
             NodeKind::Repeat { item, len } => {
                 let item = self.node(item);
-                quote_spanned!(span=> #lift::repeat::<_, { #len }>(#item))
+                // A const argument needs braces unless it is a literal or a name.
+                let len = match len {
+                    syn::Expr::Lit(_) | syn::Expr::Path(_) => len.to_token_stream(),
+                    _ => quote!({ #len }),
+                };
+                quote_spanned!(span=> #lift::repeat::<_, #len>(#item))
             }
             NodeKind::Vec(items) => {
                 let items = self.nodes(items);
