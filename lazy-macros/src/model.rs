@@ -180,11 +180,29 @@ fn check_owned(attr: &str, ty: &Type) -> syn::Result<()> {
         )),
         Some(reference) => Err(err!(
             reference,
-            "{attr} cannot defer a borrowed parameter: the borrow would have to outlive the call; take the value by value (`{}`)",
-            reference.elem.to_token_stream()
+            "{attr} cannot defer a borrowed parameter: the borrow would have to outlive the call; take `{}` by value",
+            type_text(&reference.elem)
         )),
         None => Ok(()),
     }
+}
+
+/// A type as a user would write it: `Vec<i64>`, not `Vec < i64 >`.
+fn type_text(ty: &Type) -> String {
+    let text = ty.to_token_stream().to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let prev = out.chars().last();
+        let glued = c == ' '
+            && (matches!(next, Some('<' | '>' | ',' | ':' | ')' | ']'))
+                || matches!(prev, Some('<' | '&' | ':' | '(' | '[')));
+        if !glued {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The first `Self` token, if any.

@@ -1,0 +1,8 @@
+use lazy::lazy;
+
+#[lazy]
+fn len(s: &String) -> usize {
+    s.len()
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use lazy::lazy;
+
+#[lazy]
+fn shout(message: String) {
+    println!("{message}!");
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use lazy::lazy;
+
+#[lazy]
+struct Meters(f64);
+
+fn main() {}

@@ -1,0 +1,8 @@
+use lazy::lazy;
+
+#[lazy(pure)]
+fn square(x: i64) -> i64 {
+    x * x
+}
+
+fn main() {}
