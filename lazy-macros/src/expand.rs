@@ -102,10 +102,23 @@ fn outer_signature(function: &Function<'_>) -> TokenStream {
     let sig = &function.item.sig;
     let ident = &sig.ident;
     let mut generics = sig.generics.clone();
+    // Each type parameter must be a `Value`. The bound goes where the user put theirs, so
+    // clippy's `multiple_bound_locations` never fires on the expansion.
+    let mut where_bounds: Vec<syn::WherePredicate> = Vec::new();
     for param in &mut generics.params {
         if let GenericParam::Type(ty) = param {
-            ty.bounds.push(syn::parse_quote!(#value));
+            let bounded_in_where =
+                ty.bounds.is_empty() && mentions_in_where(&sig.generics, &ty.ident);
+            if bounded_in_where {
+                let ident = &ty.ident;
+                where_bounds.push(syn::parse_quote!(#ident: #value));
+            } else {
+                ty.bounds.push(syn::parse_quote!(#value));
+            }
         }
+    }
+    if !where_bounds.is_empty() {
+        generics.make_where_clause().predicates.extend(where_bounds);
     }
     let (params_decl, _, where_clause) = generics.split_for_impl();
     let params = function.params.iter().enumerate().map(|(n, p)| {
@@ -117,6 +130,14 @@ fn outer_signature(function: &Function<'_>) -> TokenStream {
         .output
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
     quote! { fn #ident #params_decl (#(#params),*) -> #lazy<#output> #where_clause }
+}
+
+/// Whether the where clause bounds the type parameter `ident` directly (`T: Trait`).
+fn mentions_in_where(generics: &Generics, ident: &syn::Ident) -> bool {
+    generics.where_clause.iter().flat_map(|w| &w.predicates).any(|predicate| match predicate {
+        syn::WherePredicate::Type(bound) => matches!(&bound.bounded_ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(ident)),
+        _ => false,
+    })
 }
 
 /// `::<T, N>` naming the function's own type and const parameters, or nothing.

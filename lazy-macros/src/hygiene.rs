@@ -7,6 +7,9 @@
 use proc_macro2::{Ident, Span};
 
 /// The inner function that holds the user's body unchanged.
+///
+/// Items cannot be hidden from the user's names on stable Rust (an item in the function's
+/// block would shadow a parameter of the same name), so the `__lazy_` prefix is reserved.
 pub(crate) fn body_fn() -> Ident {
     Ident::new("__lazy_body", Span::call_site())
 }

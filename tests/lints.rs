@@ -1,0 +1,53 @@
+//! Expansions compile cleanly under `deny(warnings)` and clippy's pedantic group: a user
+//! who denies lints in their own crate never sees one caused by our generated code.
+
+#![deny(warnings, clippy::all, clippy::pedantic)]
+
+use lazy::{autodask, lazy, strict};
+
+/// A documented lazy function.
+#[lazy]
+#[must_use]
+pub fn scale(x: f64, by: f64) -> f64 {
+    x * by
+}
+
+/// A lazy function run for its effect.
+#[lazy(impure)]
+pub fn touch(x: u8) {
+    let _ = x;
+}
+
+/// A generic lazy function with a where clause.
+#[lazy]
+pub fn largest<T>(a: T, b: T) -> T
+where
+    T: PartialOrd,
+{
+    if a > b { a } else { b }
+}
+
+/// An opaque autodask function that loops.
+#[autodask]
+pub fn total(xs: Vec<i64>) -> i64 {
+    xs.iter().sum()
+}
+
+/// An inlined function using most rewrite rules.
+#[autodask(inline)]
+pub fn mixed(a: f64, xs: Vec<f64>, flag: bool) -> (f64, Vec<f64>) {
+    let first = xs[0];
+    let picked = if flag && a > 0.0 { a.sqrt() } else { -first };
+    let doubled = vec![picked, picked * 2.0];
+    (scale(picked, 3.0) + doubled[1], doubled)
+}
+
+#[test]
+fn expansions_are_lint_clean() {
+    let (x, v) = strict(mixed(4.0, vec![1.0], true));
+    assert!((x - 10.0).abs() < 1e-12);
+    assert_eq!(v.len(), 2);
+    assert_eq!(strict(largest(3, 9)), 9);
+    assert_eq!(strict(total(vec![1, 2])), 3);
+    let _ = touch(1);
+}
