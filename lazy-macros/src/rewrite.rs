@@ -82,7 +82,7 @@ impl Rewriter {
                 quote_spanned!(span=> #lazy::new(#expr))
             }
             NodeKind::Binary { op, lhs, rhs } => {
-                let (lhs, rhs) = (self.node(lhs), self.node(rhs));
+                let (lhs, rhs) = (self.operand(lhs), self.operand(rhs));
                 quote! { #lhs #op #rhs }
             }
             NodeKind::Compare { func, lhs, rhs } => {
@@ -91,7 +91,7 @@ impl Rewriter {
                 quote_spanned!(span=> #lift::#func(#lhs, #rhs))
             }
             NodeKind::Unary { op, operand } => {
-                let operand = self.node(operand);
+                let operand = self.operand(operand);
                 match op {
                     UnOp::Not(not) => quote! { #not #operand },
                     UnOp::Neg(minus) => quote! { #minus #operand },
@@ -102,9 +102,9 @@ impl Rewriter {
             }
             NodeKind::Call { callee, args } => {
                 self.calls = true;
-                let args = self.nodes(args);
+                let args: Vec<TokenStream> = args.iter().map(|arg| self.argument(arg)).collect();
                 let callee_span = syn::spanned::Spanned::span(callee);
-                quote_spanned!(callee_span=> (&&#lift::Callee(#callee)).lazy_call((#(&#args,)*)))
+                quote_spanned!(callee_span=> (&&#lift::Callee(#callee)).lazy_call((#(#args,)*)))
             }
             NodeKind::InlineCall { callee, args } => {
                 let args = self.nodes(args);
@@ -218,6 +218,31 @@ impl Rewriter {
             NodeKind::Paren(inner) => {
                 let inner = self.node(inner);
                 quote! { (#inner) }
+            }
+        }
+    }
+
+    /// An operator operand: a local is borrowed (`&a + &b`, implemented on `&Lazy`) rather
+    /// than cloned; anything else is already an owned temporary.
+    fn operand(&mut self, node: &Node) -> TokenStream {
+        match &node.kind {
+            NodeKind::Local(ident) => quote_spanned!(node.span=> &#ident),
+            _ => self.node(node),
+        }
+    }
+
+    /// A call argument, which lazy callees take as `&Lazy`: a local is borrowed as is,
+    /// anything else as a temporary (parenthesised when it is an operator expression).
+    fn argument(&mut self, node: &Node) -> TokenStream {
+        match &node.kind {
+            NodeKind::Local(ident) => quote_spanned!(node.span=> &#ident),
+            NodeKind::Binary { .. } | NodeKind::Unary { .. } => {
+                let lowered = self.node(node);
+                quote!(&(#lowered))
+            }
+            _ => {
+                let lowered = self.node(node);
+                quote!(&#lowered)
             }
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! Every node here is keyed by what it computes, never by a closure's type, so identical
 //! code in two functions (or at two call sites) folds into one node:
-//! - operators and comparisons by the operator and the operand types (`lift::add<i64, i64>`);
+//! - operators and comparisons by the operator and the operand types (`add<(i64, i64)>`);
 //! - methods, fields, casts and struct literals by a label (`sqrt`, `.x`, `as f64`,
 //!   `Point { x, y }`) plus the input and output types, interned once per program;
 //! - calls to plain functions by the function's path (`std::any::type_name` of the fn item);
@@ -64,6 +64,23 @@ where
     )
 }
 
+/// A handle, owned or borrowed, turned into an owned one (a cheap clone).
+trait Handle<T> {
+    fn handle(self) -> Lazy<T>;
+}
+
+impl<T> Handle<T> for Lazy<T> {
+    fn handle(self) -> Lazy<T> {
+        self
+    }
+}
+
+impl<T> Handle<T> for &Lazy<T> {
+    fn handle(self) -> Lazy<T> {
+        self.clone()
+    }
+}
+
 macro_rules! binary_operators {
     ($($trait:ident $method:ident,)*) => {$(
         #[doc = concat!("`a ", stringify!($method), " b` as a node, keyed by the operand types.")]
@@ -76,10 +93,18 @@ macro_rules! binary_operators {
         {
             // Inputs arrive by value: an input whose last consumer is this task is moved in,
             // so by-value operator impls (ndarray's) reuse its buffer.
-            task(Op::function(interned(stringify!($method), type_name::<fn(A, B) -> A::Output>())), (a, b), |(a, b)| ops::$trait::$method(a, b))
+            task(Op::function(interned(stringify!($method), type_name::<(A, B)>())), (a, b), |(a, b)| ops::$trait::$method(a, b))
         }
 
-        impl<A, B> ops::$trait<Lazy<B>> for Lazy<A>
+        binary_operators!(@impl $trait $method, Lazy<A>, Lazy<B>);
+        binary_operators!(@impl $trait $method, &Lazy<A>, Lazy<B>);
+        binary_operators!(@impl $trait $method, Lazy<A>, &Lazy<B>);
+        binary_operators!(@impl $trait $method, &Lazy<A>, &Lazy<B>);
+    )*};
+    // Handles by value or by reference: rewritten bodies write `&a + &b` for locals, so
+    // the expansion reads like the source instead of cloning every operand.
+    (@impl $trait:ident $method:ident, $lhs:ty, $rhs:ty) => {
+        impl<A, B> ops::$trait<$rhs> for $lhs
         where
             A: ops::$trait<B> + Value,
             B: Value,
@@ -87,11 +112,11 @@ macro_rules! binary_operators {
         {
             type Output = Lazy<A::Output>;
 
-            fn $method(self, rhs: Lazy<B>) -> Lazy<A::Output> {
-                $method(self, rhs)
+            fn $method(self, rhs: $rhs) -> Lazy<A::Output> {
+                $method(self.handle(), rhs.handle())
             }
         }
-    )*};
+    };
 }
 
 binary_operators! {
@@ -116,7 +141,7 @@ macro_rules! unary_operators {
             A: ops::$trait + Value,
             A::Output: Value,
         {
-            task(Op::function(interned(stringify!($method), type_name::<fn(A) -> A::Output>())), (a,), |(a,)| ops::$trait::$method(a))
+            task(Op::function(interned(stringify!($method), type_name::<A>())), (a,), |(a,)| ops::$trait::$method(a))
         }
 
         impl<A> ops::$trait for Lazy<A>
@@ -128,6 +153,18 @@ macro_rules! unary_operators {
 
             fn $method(self) -> Lazy<A::Output> {
                 $method(self)
+            }
+        }
+
+        impl<A> ops::$trait for &Lazy<A>
+        where
+            A: ops::$trait + Value,
+            A::Output: Value,
+        {
+            type Output = Lazy<A::Output>;
+
+            fn $method(self) -> Lazy<A::Output> {
+                $method(self.clone())
             }
         }
     )*};
@@ -147,7 +184,7 @@ macro_rules! comparisons {
             A: $trait<B> + Value,
             B: Value,
         {
-            task(Op::function(interned(stringify!($name), type_name::<fn(A, B) -> bool>())), (a, b), |(a, b)| a $op b)
+            task(Op::function(interned(stringify!($name), type_name::<(A, B)>())), (a, b), |(a, b)| a $op b)
         }
     )*};
 }
@@ -182,7 +219,7 @@ where
     C::Output: Value + Sized,
 {
     task(
-        Op::function(interned("index", type_name::<fn(C, I) -> C::Output>())),
+        Op::function(interned("index", type_name::<(C, I)>())),
         (c, i),
         |(c, i)| c[i].clone(),
     )

@@ -4,15 +4,7 @@ fn g(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::La
     let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
     (&&::lazy::__private::lift::Callee(f))
         .lazy_call((
-            &(&&::lazy::__private::lift::Callee(f))
-                .lazy_call((
-                    &::core::clone::Clone::clone(&a),
-                    &::core::clone::Clone::clone(&b),
-                )),
-            &(&&::lazy::__private::lift::Callee(f))
-                .lazy_call((
-                    &::core::clone::Clone::clone(&a),
-                    &::core::clone::Clone::clone(&b),
-                )),
+            &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
+            &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
         ))
 }

@@ -4,6 +4,5 @@ fn g2(
 ) -> ::lazy::Lazy<Arr> {
     let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
     let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
-    ::core::clone::Clone::clone(&a) + ::core::clone::Clone::clone(&b)
-        + ::lazy::Lazy::new(1)
+    &a + &b + ::lazy::Lazy::new(1)
 }

@@ -4,5 +4,5 @@ fn k<T: Add<Output = T> + ::lazy::__private::Value>(
 ) -> ::lazy::Lazy<T> {
     let a: ::lazy::Lazy<T> = ::lazy::IntoLazy::into_lazy(a);
     let b: ::lazy::Lazy<T> = ::lazy::IntoLazy::into_lazy(b);
-    double(::core::clone::Clone::clone(&a)) + ::core::clone::Clone::clone(&b)
+    double(::core::clone::Clone::clone(&a)) + &b
 }

@@ -66,7 +66,7 @@ fn shapes(
             ),
         ),
         { ::core::clone::Clone::clone(&first) },
-        { ::core::clone::Clone::clone(&d) / ::lazy::Lazy::new(2.0) },
+        { &d / ::lazy::Lazy::new(2.0) },
     );
     let mut total = ::core::clone::Clone::clone(&picked);
     total = ::core::clone::Clone::clone(&total)
@@ -75,7 +75,7 @@ fn shapes(
                 ::lazy::Lazy::new(1.0),
                 ::lazy::Lazy::new(2.0),
             )),
-            ::core::clone::Clone::clone(&n) % ::lazy::Lazy::new(2),
+            &n % ::lazy::Lazy::new(2),
         );
     let pair = ::lazy::__private::lift::array((
         ::core::clone::Clone::clone(&total),
@@ -85,9 +85,7 @@ fn shapes(
         ::lazy::__private::lift::index(
             ::core::clone::Clone::clone(&pair),
             ::lazy::Lazy::new(1),
-        )
-            - (&&::lazy::__private::lift::Callee(norm))
-                .lazy_call((&::core::clone::Clone::clone(&q),)),
+        ) - (&&::lazy::__private::lift::Callee(norm)).lazy_call((&q,)),
         ::lazy::__private::lift::apply(
             "Point { x, .. }",
             (::core::clone::Clone::clone(&total), ::core::clone::Clone::clone(&q)),
