@@ -79,7 +79,14 @@ fn expand_inline(function: &Function<'_>, calls: bool, contents: &TokenStream) -
     let lift = paths::lift();
     let ItemFn { attrs, vis, .. } = function.item;
     let outer = outer_signature(function);
-    let dispatch = calls.then(|| quote!(use #lift::{ViaLazy as _, ViaPlain as _};));
+    // The one lint suppression in generated code: which of the two dispatch traits a
+    // body's calls resolve to is only known after type checking.
+    let dispatch = calls.then(|| {
+        quote! {
+            #[allow(unused_imports, reason = "call dispatch picks one of the two traits per call")]
+            use #lift::{ViaLazy as _, ViaPlain as _};
+        }
+    });
     let params = function.params.iter().filter_map(|p| {
         let (ident, ty) = (p.ident?, p.ty);
         Some(quote!(let #ident: #lazy<#ty> = #into_lazy::into_lazy(#ident);))

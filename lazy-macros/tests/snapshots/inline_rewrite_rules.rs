@@ -4,6 +4,10 @@ fn shapes(
     n: impl ::lazy::IntoLazy<usize>,
     flag: impl ::lazy::IntoLazy<bool>,
 ) -> ::lazy::Lazy<(f64, Point)> {
+    #[allow(
+        unused_imports,
+        reason = "call dispatch picks one of the two traits per call"
+    )]
     use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
     let p: ::lazy::Lazy<Point> = ::lazy::IntoLazy::into_lazy(p);
     let xs: ::lazy::Lazy<Vec<f64>> = ::lazy::IntoLazy::into_lazy(xs);
