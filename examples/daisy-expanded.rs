@@ -18,16 +18,12 @@ fn g(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::La
     use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
     let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
     let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
-    (&&::lazy::__private::lift::Callee(f))
-        .lazy_call((
-            &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
-            &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
-        ))
+    (&&::lazy::__private::lift::Callee(f)).lazy_call((
+        &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
+        &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
+    ))
 }
-fn g2(
-    a: impl ::lazy::IntoLazy<Arr>,
-    b: impl ::lazy::IntoLazy<Arr>,
-) -> ::lazy::Lazy<Arr> {
+fn g2(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::Lazy<Arr> {
     let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
     let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
     &a + &b + ::lazy::Lazy::new(1)
@@ -47,7 +43,14 @@ fn main() {
     let arr: Arr = Array1::from_iter(0..1_000_000);
     let result = g(arr.clone(), arr.clone());
     let graph = result.graph();
-    println!("g: {} nodes, {} additions", graph.node_count(), graph.count_op("add"));
-    assert_eq!(::lazy::strict(result), (& arr + & arr) * 2);
-    println!("h: {} additions", h(arr.clone(), arr).graph().count_op("add"));
+    println!(
+        "g: {} nodes, {} additions",
+        graph.node_count(),
+        graph.count_op("add")
+    );
+    assert_eq!(::lazy::strict(result), (&arr + &arr) * 2);
+    println!(
+        "h: {} additions",
+        h(arr.clone(), arr).graph().count_op("add")
+    );
 }
