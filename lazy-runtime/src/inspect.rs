@@ -25,6 +25,9 @@ pub enum NodeState {
     /// Computed once, then released because nothing could ask for it; forcing it again
     /// recomputes it.
     Released,
+    /// Computed, but an input cell it depends on has changed since; forcing it verifies
+    /// or recomputes it.
+    Invalidated,
 }
 
 impl NodeState {
@@ -34,6 +37,7 @@ impl NodeState {
             Status::Pending if st.ran => NodeState::Released,
             Status::Pending => NodeState::Pending,
             Status::Running => NodeState::Running,
+            Status::Ready if st.stale => NodeState::Invalidated,
             Status::Ready => NodeState::Ready,
             Status::Failed => NodeState::Failed,
         }
@@ -46,6 +50,7 @@ impl NodeState {
             NodeState::Ready => "palegreen",
             NodeState::Failed => "salmon",
             NodeState::Released => "lightblue",
+            NodeState::Invalidated => "orange",
         }
     }
 }
@@ -58,6 +63,7 @@ impl fmt::Display for NodeState {
             NodeState::Ready => "ready",
             NodeState::Failed => "failed",
             NodeState::Released => "released",
+            NodeState::Invalidated => "invalidated",
         })
     }
 }
@@ -232,7 +238,8 @@ impl Graph {
     }
 
     /// Graphviz DOT, one box per node labelled with its operation and short key, filled by
-    /// state: white pending, gold running, green ready, red failed, blue released.
+    /// state: white pending, gold running, green ready, red failed, blue released, orange
+    /// invalidated.
     #[must_use]
     pub fn to_dot(&self) -> String {
         let mut out =

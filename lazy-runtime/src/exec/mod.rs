@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
 pub use plan::{Plan, TaskId};
+pub(crate) use plan::{Unwind, execute_with};
 
 /// Runs the tasks of a [`Plan`] (daisy's `register_get`).
 ///
