@@ -5,6 +5,11 @@
 //! (about 0.1 s): the squares were kept for it. The graph is printed as DOT before and after
 //! each force, coloured by state (white pending, green ready, blue released).
 
+#![allow(
+    clippy::many_single_char_names,
+    reason = "the names of the prototype's example"
+)]
+
 use std::time::{Duration, Instant};
 
 use lazy::{lazy, strict};
@@ -37,23 +42,37 @@ fn main() {
     let c = mul(&a, &b);
     let d = add(a, b);
     let both = lazy::graph(&(&c, &d));
-    println!("graph before any strict: {} nodes, {} edges", both.node_count(), both.edge_count());
+    println!(
+        "graph before any strict: {} nodes, {} edges",
+        both.node_count(),
+        both.edge_count()
+    );
     println!("{}", both.to_dot());
 
     let start = Instant::now();
     let value = strict(&c);
-    println!("strict(c) = {value} in {:.3} s (the squares ran in parallel; add did not run)", start.elapsed().as_secs_f64());
+    println!(
+        "strict(c) = {value} in {:.3} s (the squares ran in parallel; add did not run)",
+        start.elapsed().as_secs_f64()
+    );
     println!("{}", lazy::graph(&(&c, &d)).to_dot());
 
     let start = Instant::now();
     let value = strict(&d);
-    println!("strict(d) = {value} in {:.3} s (only add ran: the squares were kept)", start.elapsed().as_secs_f64());
+    println!(
+        "strict(d) = {value} in {:.3} s (only add ran: the squares were kept)",
+        start.elapsed().as_secs_f64()
+    );
     let after = lazy::graph(&(&c, &d));
     println!("{}", after.to_dot());
 
     println!("task timings (slowest first):");
     for (name, key, took) in after.timings() {
-        println!("  {:>8.1} ms  {name} ({})", took.as_secs_f64() * 1e3, key.short());
+        println!(
+            "  {:>8.1} ms  {name} ({})",
+            took.as_secs_f64() * 1e3,
+            key.short()
+        );
     }
     println!("\ntask dictionary:\n{}", after.task_dict());
 
@@ -61,5 +80,9 @@ fn main() {
     let again = mul(square(2), square(3));
     assert_eq!(again.key(), c.key());
     let start = Instant::now();
-    println!("mul(square(2), square(3)) = {} in {:.6} s (folded onto c, already computed)", strict(&again), start.elapsed().as_secs_f64());
+    println!(
+        "mul(square(2), square(3)) = {} in {:.6} s (folded onto c, already computed)",
+        strict(&again),
+        start.elapsed().as_secs_f64()
+    );
 }

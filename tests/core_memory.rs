@@ -19,7 +19,16 @@ fn building_and_dropping_many_graphs_frees_every_node() {
     for round in 0..200_u64 {
         let mut xs: Vec<_> = (0..50).map(|k| step(round, k)).collect();
         while xs.len() > 1 {
-            xs = xs.chunks(2).map(|p| if p.len() == 2 { join(&p[0], &p[1]) } else { p[0].clone() }).collect();
+            xs = xs
+                .chunks(2)
+                .map(|p| {
+                    if p.len() == 2 {
+                        join(&p[0], &p[1])
+                    } else {
+                        p[0].clone()
+                    }
+                })
+                .collect();
         }
         // Force some graphs, leave others unforced, and keep an intermediate while forcing.
         if round % 3 != 0 {

@@ -1,1 +1,87 @@
-//! Attribute macros of the `lazy` crate. Use them through `lazy`.
+//! Attribute macros of the `lazy` crate. Use them through `lazy`, which documents them.
+//!
+//! Layout: `args` (the attribute grammar) → `model` (the validated function) → `analyse`
+//! (a [`Plan`](analyse::Plan), no tokens) → `expand` / `rewrite` (tokens, no user errors);
+//! `paths`, `hygiene` and `error` hold what every stage shares.
+
+mod analyse;
+mod args;
+mod error;
+mod expand;
+mod hygiene;
+mod model;
+mod paths;
+mod rewrite;
+
+use proc_macro::TokenStream;
+
+/// Makes a function lazy: calling it records one task node and returns `Lazy<R>`.
+///
+/// See the `lazy` crate for the full story. The generated function takes each parameter `x: T`
+/// as `x: impl IntoLazy<T>`, so plain values and `Lazy<T>` values are both accepted, and
+/// returns `Lazy<R>`. The body moves unchanged into an inner function `__lazy_body` that the
+/// task calls on its inputs' values when the result is forced. Calls with equal inputs fold
+/// into one node; `#[lazy(impure)]` makes every call a fresh node, never folded.
+#[proc_macro_attribute]
+pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(args::Macro::Lazy, args.into(), item.into()).into()
+}
+
+/// Builds a task graph from a function, daisy style.
+///
+/// `#[autodask]` is one opaque task node, like [`lazy`](macro@lazy): use it for functions
+/// that are strict in an argument (they branch or loop on it). `#[autodask(inline)]`
+/// rewrites the body at compile time into graph-building code, so that calling the function
+/// splices its operations into the caller's graph, where common subexpressions fold across
+/// function boundaries. See the `lazy` crate's documentation for the rewrite rules and for
+/// what `inline` rejects.
+#[proc_macro_attribute]
+pub fn autodask(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(args::Macro::Autodask, args.into(), item.into()).into()
+}
+
+mod entry {
+    //! The `proc_macro2` side of the entry points, so everything below is unit-testable.
+
+    use proc_macro2::TokenStream;
+    use quote::ToTokens;
+
+    use crate::analyse::Plan;
+    use crate::args::{Args, Macro};
+    use crate::model::Function;
+
+    /// Expands one attribute; on error, emits the user's function unchanged next to a
+    /// `compile_error!`, so there is one error instead of a cascade and IDEs keep working.
+    pub(crate) fn expand(attr: Macro, args: TokenStream, item: TokenStream) -> TokenStream {
+        let Ok(item_fn) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+            let message = format!("{} applies to functions only", attr.attr());
+            let mut tokens = syn::Error::new_spanned(&item, message).to_compile_error();
+            tokens.extend(item);
+            return tokens;
+        };
+        match try_expand(attr, args, &item_fn) {
+            Ok(tokens) => tokens,
+            Err(error) => {
+                let mut tokens = error.to_compile_error();
+                item_fn.to_tokens(&mut tokens);
+                tokens
+            }
+        }
+    }
+
+    pub(crate) fn try_expand(
+        attr: Macro,
+        args: TokenStream,
+        item: &syn::ItemFn,
+    ) -> syn::Result<TokenStream> {
+        let args = Args::parse(attr, args)?;
+        let function = Function::from_syn(&args, item)?;
+        let plan = Plan::from_function(&args, function)?;
+        Ok(crate::expand::expand(&plan))
+    }
+}
+
+/// Expansion snapshots: unit tests, so they reach `entry` without going through `proc_macro`.
+#[cfg(test)]
+#[path = "../tests/expand.rs"]
+mod expand_snapshots;

@@ -18,6 +18,8 @@ mod input;
 mod inspect;
 mod key;
 mod lazy;
+#[doc(hidden)]
+pub mod lift;
 mod node;
 mod op;
 mod outputs;
@@ -55,6 +57,7 @@ pub mod __private {
     pub use crate::lazy::{
         Args, CutoffByEq, NoCutoff, Probe, Value, select, task, task_with_cutoff,
     };
+    pub use crate::lift;
     pub use crate::op::Op;
     pub use crate::spin::spin_task;
 }

@@ -55,12 +55,3 @@ pub(crate) fn remove(node: &Node) {
         entry.remove();
     }
 }
-
-/// The number of entries, dead or alive (for tests).
-#[cfg(test)]
-pub(crate) fn len() -> usize {
-    TABLE
-        .iter()
-        .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).len())
-        .sum()
-}

@@ -1,0 +1,172 @@
+//! The whole argument grammar of both attributes, as one [`Args`] value.
+//!
+//! ```text
+//! #[lazy]            #[lazy(impure)]
+//! #[autodask]        #[autodask(inline)]
+//! ```
+//!
+//! Unknown keys and duplicates are errors; a misspelt key gets a suggestion.
+
+use proc_macro2::{Span, TokenStream};
+use syn::meta::ParseNestedMeta;
+use syn::parse::Parser;
+
+use crate::error::{bail, suggest};
+
+/// Which attribute is being expanded; errors name it as the user wrote it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Macro {
+    Lazy,
+    Autodask,
+}
+
+impl Macro {
+    /// The attribute as written, for error messages: `#[lazy]`.
+    pub(crate) fn attr(self) -> &'static str {
+        match self {
+            Macro::Lazy => "#[lazy]",
+            Macro::Autodask => "#[autodask]",
+        }
+    }
+
+    /// The arguments this attribute accepts.
+    fn accepted(self) -> &'static [&'static str] {
+        match self {
+            Macro::Lazy => &["impure"],
+            Macro::Autodask => &["inline"],
+        }
+    }
+}
+
+/// The parsed arguments of one attribute.
+#[derive(Debug)]
+pub(crate) struct Args {
+    pub(crate) attr: Macro,
+    /// `#[autodask(inline)]`: splice the body into callers' graphs.
+    pub(crate) inline: Option<Span>,
+    /// `#[lazy(impure)]`: every call is a fresh node, never folded.
+    pub(crate) impure: Option<Span>,
+}
+
+impl Args {
+    pub(crate) fn parse(attr: Macro, tokens: TokenStream) -> syn::Result<Args> {
+        let mut args = Args {
+            attr,
+            inline: None,
+            impure: None,
+        };
+        syn::meta::parser(|meta| args.parse_one(&meta)).parse2(tokens)?;
+        Ok(args)
+    }
+
+    /// Whether the body is rewritten into graph-building code.
+    pub(crate) fn is_inline(&self) -> bool {
+        self.inline.is_some()
+    }
+
+    /// The attribute as the user wrote it, arguments included, for error messages.
+    pub(crate) fn attr_as_written(&self) -> &'static str {
+        match (self.attr, self.inline.is_some(), self.impure.is_some()) {
+            (Macro::Autodask, true, _) => "#[autodask(inline)]",
+            (Macro::Lazy, _, true) => "#[lazy(impure)]",
+            (attr, ..) => attr.attr(),
+        }
+    }
+
+    fn parse_one(&mut self, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        let attr = self.attr.attr();
+        let accepted = self.attr.accepted();
+        let Some(ident) = meta.path.get_ident() else {
+            bail!(
+                meta.path,
+                "unknown argument to {attr}; expected {}",
+                list(accepted)
+            );
+        };
+        let name = ident.to_string();
+        let slot = match (self.attr, name.as_str()) {
+            (Macro::Autodask, "inline") => &mut self.inline,
+            (Macro::Lazy, "impure") => &mut self.impure,
+            _ => match suggest(&name, accepted) {
+                Some(close) => bail!(
+                    ident,
+                    "unknown argument `{name}` to {attr}; did you mean `{close}`?"
+                ),
+                None => bail!(
+                    ident,
+                    "unknown argument `{name}` to {attr}; expected {}",
+                    list(accepted)
+                ),
+            },
+        };
+        if slot.is_some() {
+            bail!(ident, "duplicate argument `{name}` to {attr}");
+        }
+        if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+            bail!(
+                ident,
+                "`{name}` takes no value: write {}",
+                attr.replace(']', &format!("({name})]"))
+            );
+        }
+        *slot = Some(ident.span());
+        Ok(())
+    }
+}
+
+/// "`a`" or "`a` or `b`".
+fn list(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn parse(attr: Macro, tokens: TokenStream) -> Result<Args, String> {
+        Args::parse(attr, tokens).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn accepts_inline_and_impure() {
+        assert!(
+            parse(Macro::Autodask, quote!(inline))
+                .unwrap()
+                .inline
+                .is_some()
+        );
+        assert!(parse(Macro::Lazy, quote!(impure)).unwrap().impure.is_some());
+        let plain = parse(Macro::Autodask, quote!()).unwrap();
+        assert!(plain.inline.is_none() && plain.impure.is_none());
+    }
+
+    #[test]
+    fn misspelt_argument_is_an_error_with_a_suggestion() {
+        assert_eq!(
+            parse(Macro::Autodask, quote!(inlne)).unwrap_err(),
+            "unknown argument `inlne` to #[autodask]; did you mean `inline`?"
+        );
+        assert_eq!(
+            parse(Macro::Lazy, quote!(inline)).unwrap_err(),
+            "unknown argument `inline` to #[lazy]; expected `impure`"
+        );
+    }
+
+    #[test]
+    fn duplicates_and_values_are_errors() {
+        assert_eq!(
+            parse(Macro::Autodask, quote!(inline, inline)).unwrap_err(),
+            "duplicate argument `inline` to #[autodask]"
+        );
+        assert_eq!(
+            parse(Macro::Autodask, quote!(inline = true)).unwrap_err(),
+            "`inline` takes no value: write #[autodask(inline)]"
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! Expansion snapshots: each case is expanded, pretty-printed with prettyplease and compared
+//! with `tests/snapshots/<case>.rs`. Refresh with `UPDATE_EXPECT=1 cargo test -p lazy-macros`
+//! and review the diff as code.
+//!
+//! Compiled into the library's unit tests (see `src/lib.rs`), so it calls the `proc_macro2`
+//! entry point directly; no `cargo expand` and no nightly toolchain needed.
+
+use expect_test::{ExpectFile, expect_file};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::args::Macro;
+
+fn check(attr: Macro, args: TokenStream, item: TokenStream, expected: &ExpectFile) {
+    let tokens = crate::entry::expand(attr, args, item);
+    let file: syn::File = syn::parse2(tokens).expect("the expansion is a valid file");
+    expected.assert_eq(&prettyplease::unparse(&file));
+}
+
+#[test]
+fn lazy_mul() {
+    check(
+        Macro::Lazy,
+        quote!(),
+        quote! {
+            /// Multiplies, lazily.
+            pub fn mul(x: i64, y: i64) -> i64 { x * y }
+        },
+        &expect_file!["snapshots/lazy_mul.rs"],
+    );
+}
+
+#[test]
+fn lazy_generic() {
+    check(
+        Macro::Lazy,
+        quote!(),
+        quote! {
+            fn square<T: ::core::ops::Mul<Output = T> + Copy>(x: T) -> T { x * x }
+        },
+        &expect_file!["snapshots/lazy_generic.rs"],
+    );
+}
+
+#[test]
+fn lazy_impure() {
+    check(
+        Macro::Lazy,
+        quote!(impure),
+        quote! {
+            fn log(message: String) { eprintln!("{message}") }
+        },
+        &expect_file!["snapshots/lazy_impure.rs"],
+    );
+}
+
+#[test]
+fn lazy_patterns() {
+    check(
+        Macro::Lazy,
+        quote!(),
+        quote! {
+            fn area((w, h): (f64, f64), mut scale: f64) -> f64 { scale *= 2.0; w * h * scale }
+        },
+        &expect_file!["snapshots/lazy_patterns.rs"],
+    );
+}
+
+#[test]
+fn autodask_opaque() {
+    check(
+        Macro::Autodask,
+        quote!(),
+        quote! {
+            fn total(xs: Vec<i64>) -> i64 {
+                let mut sum = 0;
+                for x in xs { sum += x; }
+                sum
+            }
+        },
+        &expect_file!["snapshots/autodask_opaque.rs"],
+    );
+}
+
+#[test]
+fn daisy_f() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! { fn f(a: Arr, b: Arr) -> Arr { a + b } },
+        &expect_file!["snapshots/daisy_f.rs"],
+    );
+}
+
+#[test]
+fn daisy_g() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! { fn g(a: Arr, b: Arr) -> Arr { f(f(a, b), f(a, b)) } },
+        &expect_file!["snapshots/daisy_g.rs"],
+    );
+}
+
+#[test]
+fn daisy_g2() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! { fn g2(a: Arr, b: Arr) -> Arr { a + b + 1 } },
+        &expect_file!["snapshots/daisy_g2.rs"],
+    );
+}
+
+#[test]
+fn daisy_h() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! { fn h(a: Arr, b: Arr) -> Arr { f(a, b) + g2(a, b) } },
+        &expect_file!["snapshots/daisy_h.rs"],
+    );
+}
+
+#[test]
+fn inline_rewrite_rules() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! {
+            fn shapes(p: Point, xs: Vec<f64>, n: usize, flag: bool) -> (f64, Point) {
+                let d = (p.x * p.x + p.y * p.y).sqrt();
+                let first = xs[0] as f64;
+                let q = Point { x: -p.x, y: d };
+                let picked = if flag && n > 2 { first } else { d / 2.0 };
+                let mut total = picked;
+                total += vec![1.0, 2.0][n % 2];
+                let pair = [total, picked];
+                (pair[1] - norm(q), Point { x: total, ..q })
+            }
+        },
+        &expect_file!["snapshots/inline_rewrite_rules.rs"],
+    );
+}
+
+#[test]
+fn inline_marker_enters_generic_functions() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! { fn k<T: Add<Output = T>>(a: T, b: T) -> T { inline(double)(a) + b } },
+        &expect_file!["snapshots/inline_marker.rs"],
+    );
+}
+
+#[test]
+fn error_keeps_the_function_unchanged() {
+    check(
+        Macro::Autodask,
+        quote!(inlne),
+        quote! { fn f(a: i64) -> i64 { a } },
+        &expect_file!["snapshots/error_keeps_the_function.rs"],
+    );
+}

@@ -1,0 +1,15 @@
+fn total(xs: impl ::lazy::IntoLazy<Vec<i64>>) -> ::lazy::Lazy<i64> {
+    #[doc(hidden)]
+    fn __lazy_body(xs: Vec<i64>) -> i64 {
+        let mut sum = 0;
+        for x in xs {
+            sum += x;
+        }
+        sum
+    }
+    ::lazy::__private::task(
+        ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
+        (::lazy::IntoLazy::into_lazy(xs),),
+        |(xs,)| __lazy_body(xs),
+    )
+}

@@ -1,0 +1,8 @@
+fn k<T: Add<Output = T> + ::lazy::__private::Value>(
+    a: impl ::lazy::IntoLazy<T>,
+    b: impl ::lazy::IntoLazy<T>,
+) -> ::lazy::Lazy<T> {
+    let a: ::lazy::Lazy<T> = ::lazy::IntoLazy::into_lazy(a);
+    let b: ::lazy::Lazy<T> = ::lazy::IntoLazy::into_lazy(b);
+    double(::core::clone::Clone::clone(&a)) + ::core::clone::Clone::clone(&b)
+}

@@ -1,0 +1,97 @@
+fn shapes(
+    p: impl ::lazy::IntoLazy<Point>,
+    xs: impl ::lazy::IntoLazy<Vec<f64>>,
+    n: impl ::lazy::IntoLazy<usize>,
+    flag: impl ::lazy::IntoLazy<bool>,
+) -> ::lazy::Lazy<(f64, Point)> {
+    use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
+    let p: ::lazy::Lazy<Point> = ::lazy::IntoLazy::into_lazy(p);
+    let xs: ::lazy::Lazy<Vec<f64>> = ::lazy::IntoLazy::into_lazy(xs);
+    let n: ::lazy::Lazy<usize> = ::lazy::IntoLazy::into_lazy(n);
+    let flag: ::lazy::Lazy<bool> = ::lazy::IntoLazy::into_lazy(flag);
+    let d = ::lazy::__private::lift::apply(
+        ".sqrt()",
+        (
+            (::lazy::__private::lift::apply(
+                ".x",
+                (::core::clone::Clone::clone(&p),),
+                |(__lazy_0,)| __lazy_0.x,
+            )
+                * ::lazy::__private::lift::apply(
+                    ".x",
+                    (::core::clone::Clone::clone(&p),),
+                    |(__lazy_0,)| __lazy_0.x,
+                )
+                + ::lazy::__private::lift::apply(
+                    ".y",
+                    (::core::clone::Clone::clone(&p),),
+                    |(__lazy_0,)| __lazy_0.y,
+                )
+                    * ::lazy::__private::lift::apply(
+                        ".y",
+                        (::core::clone::Clone::clone(&p),),
+                        |(__lazy_0,)| __lazy_0.y,
+                    )),
+        ),
+        |(__lazy_0,)| __lazy_0.sqrt(),
+    );
+    let first = ::lazy::__private::lift::apply(
+        "as f64",
+        (
+            ::lazy::__private::lift::index(
+                ::core::clone::Clone::clone(&xs),
+                ::lazy::Lazy::new(0),
+            ),
+        ),
+        |(__lazy_0,)| __lazy_0 as f64,
+    );
+    let q = ::lazy::__private::lift::apply(
+        "Point { x, y }",
+        (
+            -::lazy::__private::lift::apply(
+                ".x",
+                (::core::clone::Clone::clone(&p),),
+                |(__lazy_0,)| __lazy_0.x,
+            ),
+            ::core::clone::Clone::clone(&d),
+        ),
+        |(__lazy_0, __lazy_1)| Point { x: __lazy_0, y: __lazy_1 },
+    );
+    let picked = ::lazy::__private::select(
+        ::lazy::__private::lift::and(
+            ::core::clone::Clone::clone(&flag),
+            ::lazy::__private::lift::gt(
+                ::core::clone::Clone::clone(&n),
+                ::lazy::Lazy::new(2),
+            ),
+        ),
+        { ::core::clone::Clone::clone(&first) },
+        { ::core::clone::Clone::clone(&d) / ::lazy::Lazy::new(2.0) },
+    );
+    let mut total = ::core::clone::Clone::clone(&picked);
+    total = ::core::clone::Clone::clone(&total)
+        + ::lazy::__private::lift::index(
+            ::lazy::__private::lift::vec((
+                ::lazy::Lazy::new(1.0),
+                ::lazy::Lazy::new(2.0),
+            )),
+            ::core::clone::Clone::clone(&n) % ::lazy::Lazy::new(2),
+        );
+    let pair = ::lazy::__private::lift::array((
+        ::core::clone::Clone::clone(&total),
+        ::core::clone::Clone::clone(&picked),
+    ));
+    ::lazy::__private::lift::tuple((
+        ::lazy::__private::lift::index(
+            ::core::clone::Clone::clone(&pair),
+            ::lazy::Lazy::new(1),
+        )
+            - (&&::lazy::__private::lift::Callee(norm))
+                .lazy_call((&::core::clone::Clone::clone(&q),)),
+        ::lazy::__private::lift::apply(
+            "Point { x, .. }",
+            (::core::clone::Clone::clone(&total), ::core::clone::Clone::clone(&q)),
+            |(__lazy_0, __lazy_1)| Point { x: __lazy_0, ..__lazy_1 },
+        ),
+    ))
+}

@@ -1,0 +1,15 @@
+/// Multiplies, lazily.
+pub fn mul(
+    x: impl ::lazy::IntoLazy<i64>,
+    y: impl ::lazy::IntoLazy<i64>,
+) -> ::lazy::Lazy<i64> {
+    #[doc(hidden)]
+    fn __lazy_body(x: i64, y: i64) -> i64 {
+        x * y
+    }
+    ::lazy::__private::task(
+        ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
+        (::lazy::IntoLazy::into_lazy(x), ::lazy::IntoLazy::into_lazy(y)),
+        |(x, y)| __lazy_body(x, y),
+    )
+}

@@ -1,0 +1,15 @@
+fn area(
+    __lazy_0: impl ::lazy::IntoLazy<(f64, f64)>,
+    scale: impl ::lazy::IntoLazy<f64>,
+) -> ::lazy::Lazy<f64> {
+    #[doc(hidden)]
+    fn __lazy_body((w, h): (f64, f64), mut scale: f64) -> f64 {
+        scale *= 2.0;
+        w * h * scale
+    }
+    ::lazy::__private::task(
+        ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
+        (::lazy::IntoLazy::into_lazy(__lazy_0), ::lazy::IntoLazy::into_lazy(scale)),
+        |(__lazy_0, scale)| __lazy_body(__lazy_0, scale),
+    )
+}

@@ -1,0 +1,381 @@
+//! The runtime half of `#[autodask(inline)]` bodies: how each rewritten construct becomes a
+//! node. Generated code reaches this module as `::lazy::__private::lift`; it is not public API.
+//!
+//! Every node here is keyed by what it computes, never by a closure's type, so identical
+//! code in two functions (or at two call sites) folds into one node:
+//! - operators and comparisons by the operator and the operand types (`lift::add<i64, i64>`);
+//! - methods, fields, casts and struct literals by a label (`sqrt`, `.x`, `as f64`,
+//!   `Point { x, y }`) plus the input and output types, interned once per program;
+//! - calls to plain functions by the function's path (`std::any::type_name` of the fn item);
+//!   calls to lazy functions are simply calls, which build their own nodes.
+
+use std::any::type_name;
+use std::collections::HashMap;
+use std::ops;
+use std::sync::{OnceLock, PoisonError, RwLock};
+
+use crate::__private::{Args, Op, select, task};
+use crate::{Lazy, Value};
+
+/// The name of an operation identified by a label and a signature, as one `&'static str`.
+///
+/// [`Op::function`] takes static names; a label and a type name are static each, but their
+/// combination is not. Names are interned, so each distinct (label, signature) pair leaks
+/// one small string for the life of the program; a program has finitely many of them.
+fn interned(label: &'static str, signature: &'static str) -> &'static str {
+    // Keyed by address: generated code passes the same literal and the same `type_name`
+    // string every time, and hashing pointers is cheaper than hashing the names. Equal
+    // names at different addresses only cost a duplicate entry; their `Op` is the same.
+    type Names = RwLock<HashMap<[usize; 4], &'static str>>;
+    static NAMES: OnceLock<Names> = OnceLock::new();
+    let id = [
+        label.as_ptr() as usize,
+        label.len(),
+        signature.as_ptr() as usize,
+        signature.len(),
+    ];
+    let names = NAMES.get_or_init(Names::default);
+    if let Some(name) = names
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+    {
+        return name;
+    }
+    let mut names = names.write().unwrap_or_else(PoisonError::into_inner);
+    names
+        .entry(id)
+        .or_insert_with(|| Box::leak(format!("{label}<{signature}>").into_boxed_str()))
+}
+
+/// A method call, field access, cast or struct literal: `f` applied to the values of `args`,
+/// keyed by `label` with the input and output types (never by `f`'s closure type).
+#[must_use]
+pub fn apply<A, R, F>(label: &'static str, args: A, f: F) -> Lazy<R>
+where
+    A: Args,
+    R: Value,
+    F: Fn(A::Values) -> R + Send + Sync + 'static,
+{
+    task(
+        Op::function(interned(label, type_name::<fn(A::Values) -> R>())),
+        args,
+        f,
+    )
+}
+
+macro_rules! binary_operators {
+    ($($trait:ident $method:ident,)*) => {$(
+        #[doc = concat!("`a ", stringify!($method), " b` as a node, keyed by the operand types.")]
+        #[must_use]
+        pub fn $method<A, B>(a: Lazy<A>, b: Lazy<B>) -> Lazy<A::Output>
+        where
+            A: ops::$trait<B> + Value,
+            B: Value,
+            A::Output: Value,
+        {
+            // Inputs arrive by value: an input whose last consumer is this task is moved in,
+            // so by-value operator impls (ndarray's) reuse its buffer.
+            task(Op::function(interned(stringify!($method), type_name::<fn(A, B) -> A::Output>())), (a, b), |(a, b)| ops::$trait::$method(a, b))
+        }
+
+        impl<A, B> ops::$trait<Lazy<B>> for Lazy<A>
+        where
+            A: ops::$trait<B> + Value,
+            B: Value,
+            A::Output: Value,
+        {
+            type Output = Lazy<A::Output>;
+
+            fn $method(self, rhs: Lazy<B>) -> Lazy<A::Output> {
+                $method(self, rhs)
+            }
+        }
+    )*};
+}
+
+binary_operators! {
+    Add add,
+    Sub sub,
+    Mul mul,
+    Div div,
+    Rem rem,
+    BitAnd bitand,
+    BitOr bitor,
+    BitXor bitxor,
+    Shl shl,
+    Shr shr,
+}
+
+macro_rules! unary_operators {
+    ($($trait:ident $method:ident,)*) => {$(
+        #[doc = concat!("`", stringify!($method), " a` as a node, keyed by the operand type.")]
+        #[must_use]
+        pub fn $method<A>(a: Lazy<A>) -> Lazy<A::Output>
+        where
+            A: ops::$trait + Value,
+            A::Output: Value,
+        {
+            task(Op::function(interned(stringify!($method), type_name::<fn(A) -> A::Output>())), (a,), |(a,)| ops::$trait::$method(a))
+        }
+
+        impl<A> ops::$trait for Lazy<A>
+        where
+            A: ops::$trait + Value,
+            A::Output: Value,
+        {
+            type Output = Lazy<A::Output>;
+
+            fn $method(self) -> Lazy<A::Output> {
+                $method(self)
+            }
+        }
+    )*};
+}
+
+unary_operators! {
+    Neg neg,
+    Not not,
+}
+
+macro_rules! comparisons {
+    ($($name:ident $trait:ident $op:tt,)*) => {$(
+        #[doc = concat!("`a ", stringify!($op), " b` as a node (comparison operators cannot be overloaded to return a `Lazy<bool>`).")]
+        #[must_use]
+        pub fn $name<A, B>(a: Lazy<A>, b: Lazy<B>) -> Lazy<bool>
+        where
+            A: $trait<B> + Value,
+            B: Value,
+        {
+            task(Op::function(interned(stringify!($name), type_name::<fn(A, B) -> bool>())), (a, b), |(a, b)| a $op b)
+        }
+    )*};
+}
+
+comparisons! {
+    eq PartialEq ==,
+    ne PartialEq !=,
+    lt PartialOrd <,
+    le PartialOrd <=,
+    gt PartialOrd >,
+    ge PartialOrd >=,
+}
+
+/// `a && b`: `b` runs only if `a` is true.
+#[must_use]
+pub fn and(a: Lazy<bool>, b: Lazy<bool>) -> Lazy<bool> {
+    select(a, b, Lazy::new(false))
+}
+
+/// `a || b`: `b` runs only if `a` is false.
+#[must_use]
+pub fn or(a: Lazy<bool>, b: Lazy<bool>) -> Lazy<bool> {
+    select(a, Lazy::new(true), b)
+}
+
+/// `c[i]` as a node; the element is cloned out of the collection.
+#[must_use]
+pub fn index<C, I>(c: Lazy<C>, i: Lazy<I>) -> Lazy<C::Output>
+where
+    C: ops::Index<I> + Value,
+    I: Value,
+    C::Output: Value + Sized,
+{
+    task(
+        Op::function(interned("index", type_name::<fn(C, I) -> C::Output>())),
+        (c, i),
+        |(c, i)| c[i].clone(),
+    )
+}
+
+/// `(a, b, ...)` as a node whose value is the tuple of the parts' values.
+#[must_use]
+pub fn tuple<A>(parts: A) -> Lazy<A::Values>
+where
+    A: Args,
+    A::Values: Value,
+{
+    task(
+        Op::function(interned("tuple", type_name::<A::Values>())),
+        parts,
+        |values| values,
+    )
+}
+
+/// Tuples of same-typed nodes, which array literals and `vec![...]` are built from.
+pub trait Elements: Args + 'static {
+    /// The element type.
+    type Item: Value;
+    /// `[Item; N]` for a tuple of `N` nodes.
+    type Array: Value;
+
+    #[doc(hidden)]
+    fn to_array(values: Self::Values) -> Self::Array;
+}
+
+macro_rules! elements {
+    ($(($n:literal $($v:ident)+))*) => {$(
+        impl<T: Value> Elements for ($(elements!(@lazy $v),)+) {
+            type Item = T;
+            type Array = [T; $n];
+
+            fn to_array(($($v,)+): Self::Values) -> [T; $n] {
+                [$($v),+]
+            }
+        }
+    )*};
+    (@lazy $v:ident) => { Lazy<T> };
+}
+
+elements! {
+    (1 a)
+    (2 a b)
+    (3 a b c)
+    (4 a b c d)
+    (5 a b c d e)
+    (6 a b c d e f)
+    (7 a b c d e f g)
+    (8 a b c d e f g h)
+    (9 a b c d e f g h i)
+    (10 a b c d e f g h i j)
+    (11 a b c d e f g h i j k)
+    (12 a b c d e f g h i j k l)
+}
+
+/// `[a, b, ...]` as a node.
+#[must_use]
+pub fn array<E: Elements>(items: E) -> Lazy<E::Array> {
+    task(
+        Op::function(interned("array", type_name::<E::Array>())),
+        items,
+        E::to_array,
+    )
+}
+
+/// `vec![a, b, ...]` as a node.
+#[must_use]
+pub fn vec<E: Elements>(items: E) -> Lazy<Vec<E::Item>>
+where
+    E::Array: IntoIterator<Item = E::Item>,
+{
+    task(
+        Op::function(interned("vec", type_name::<Vec<E::Item>>())),
+        items,
+        |values| E::to_array(values).into_iter().collect(),
+    )
+}
+
+/// `[a; N]` as a node.
+#[must_use]
+pub fn repeat<T: Value, const N: usize>(item: Lazy<T>) -> Lazy<[T; N]> {
+    task(
+        Op::function(interned("repeat", type_name::<[T; N]>())),
+        (item,),
+        |(item,)| std::array::from_fn(|_| item.clone()),
+    )
+}
+
+/// `vec![a; n]` as a node.
+#[must_use]
+pub fn vec_repeat<T: Value>(item: Lazy<T>, count: Lazy<usize>) -> Lazy<Vec<T>> {
+    task(
+        Op::function(interned("vec_repeat", type_name::<Vec<T>>())),
+        (item, count),
+        |(item, count)| vec![item; count],
+    )
+}
+
+/// A callee inside a rewritten body, for compile-time call dispatch.
+///
+/// The macro cannot see whether a callee is lazy, so it writes
+/// `(&&Callee(f)).lazy_call((&a, &b))` and lets method resolution decide (autoref-based
+/// specialization): [`ViaLazy`] is implemented for `&Callee<F>` and is found first, when `f`
+/// takes lazy values and returns `Lazy<R>` (every `#[lazy]` or `#[autodask]` function);
+/// otherwise [`ViaPlain`], implemented for `Callee<F>` one auto-deref later, wraps the plain
+/// function into a deferred call node keyed by its path.
+///
+/// Lazy callees receive `&Lazy<_>` arguments: a plain generic function like
+/// `fn id<T>(x: T) -> T` would then return `&Lazy<_>`, not `Lazy<_>`, so it is never mistaken
+/// for a lazy one (enter such functions on purpose with `inline(f)`).
+#[derive(Clone, Copy, Debug)]
+pub struct Callee<F>(pub F);
+
+/// Calls a lazy function: it builds its own nodes (or splices its body, if inlined).
+pub trait ViaLazy<Args, R> {
+    /// Calls the callee on these nodes.
+    fn lazy_call(&self, args: Args) -> Lazy<R>;
+}
+
+/// Defers a plain function: one node keyed by the function's path, so two calls of the same
+/// function on the same inputs fold.
+pub trait ViaPlain<Args, R> {
+    /// Builds the call's node.
+    fn lazy_call(&self, args: Args) -> Lazy<R>;
+}
+
+macro_rules! call_dispatch {
+    ($(($($t:ident $v:ident),*))*) => {$(
+        impl<'a, F, $($t,)* R> ViaLazy<($(&'a Lazy<$t>,)*), R> for &Callee<F>
+        where
+            F: Fn($(&'a Lazy<$t>),*) -> Lazy<R>,
+        {
+            fn lazy_call(&self, ($($v,)*): ($(&'a Lazy<$t>,)*)) -> Lazy<R> {
+                (self.0)($($v),*)
+            }
+        }
+
+        impl<'a, F, $($t: Value,)* R: Value> ViaPlain<($(&'a Lazy<$t>,)*), R> for Callee<F>
+        where
+            F: Fn($($t),*) -> R + Copy + Send + Sync + 'static,
+        {
+            fn lazy_call(&self, ($($v,)*): ($(&'a Lazy<$t>,)*)) -> Lazy<R> {
+                let f = self.0;
+                task(Op::function(type_name::<F>()), ($($v.clone(),)*), move |($($v,)*)| f($($v),*))
+            }
+        }
+    )*};
+}
+
+call_dispatch! {
+    ()
+    (A a)
+    (A a, B b)
+    (A a, B b, C c)
+    (A a, B b, C c, D d)
+    (A a, B b, C c, D d, E e)
+    (A a, B b, C c, D d, E e, G g)
+    (A a, B b, C c, D d, E e, G g, H h)
+    (A a, B b, C c, D d, E e, G g, H h, I i)
+    (A a, B b, C c, D d, E e, G g, H h, I i, J j)
+    (A a, B b, C c, D d, E e, G g, H h, I i, J j, K k)
+    (A a, B b, C c, D d, E e, G g, H h, I i, J j, K k, L l)
+    (A a, B b, C c, D d, E e, G g, H h, I i, J j, K k, L l, M m)
+}
+
+#[cfg(feature = "ndarray")]
+mod ndarray_fingerprint {
+    use ndarray::{ArrayBase, Data, Dimension};
+
+    use crate::{Fingerprint, FingerprintHasher};
+
+    /// Arrays key by shape and content, so equal arrays built separately fold into one leaf.
+    /// Contiguous arrays hash their memory in one pass.
+    impl<A, S, D> Fingerprint for ArrayBase<S, D>
+    where
+        S: Data<Elem = A>,
+        D: Dimension,
+        A: Clone,
+        [A]: Fingerprint,
+    {
+        fn fingerprint(&self, h: &mut FingerprintHasher) {
+            h.write_len(self.ndim());
+            for &len in self.shape() {
+                h.write_len(len);
+            }
+            match self.as_slice() {
+                Some(slice) => slice.fingerprint(h),
+                None => self.iter().cloned().collect::<Vec<A>>().fingerprint(h),
+            }
+        }
+    }
+}
