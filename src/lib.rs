@@ -1,9 +1,10 @@
 //! Lazy evaluation for ordinary Rust functions.
 
 pub use lazy_runtime::{
-    Error, ErrorKind, Executor, Fingerprint, FingerprintHasher, Force, Graph, IntoLazy, Key, Lazy,
-    NodeInfo, NodeState, Parallel, Plan, Scheduler, Sequential, Stats, TaskId, ThreadPool, Value,
-    graph, set_scheduler, stats, strict, try_strict, with_scheduler,
+    Batch, EAGER_ENV, Error, ErrorKind, Executor, Fingerprint, FingerprintHasher, Force, Graph,
+    Input, IntoLazy, Key, Lazy, NodeInfo, NodeState, Parallel, Placeholder, Plan, Scheduler,
+    Sequential, Spin, SpinIter, Split, Stats, TaskId, ThreadPool, Value, batch, eager, graph,
+    input, is_eager, learned_ready_time, set_scheduler, stats, strict, try_strict, with_scheduler,
 };
 
 #[doc(inline)]

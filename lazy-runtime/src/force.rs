@@ -136,6 +136,21 @@ where
     }
 }
 
+impl<'a, F> Force for &'a Vec<F>
+where
+    &'a F: Force,
+{
+    type Output = Vec<<&'a F as Force>::Output>;
+
+    fn roots(&self, out: &mut Nodes) {
+        self.as_slice().roots(out);
+    }
+
+    fn collect(self, values: &mut Values) -> Self::Output {
+        self.as_slice().collect(values)
+    }
+}
+
 /// Computes a lazy value (or several at once) and returns it.
 ///
 /// Only the tasks the value needs that have not run yet run, in parallel where they are

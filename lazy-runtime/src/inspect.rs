@@ -25,6 +25,9 @@ pub enum NodeState {
     /// Computed once, then released because nothing could ask for it; forcing it again
     /// recomputes it.
     Released,
+    /// Computed, but an input cell it depends on has changed since; forcing it verifies
+    /// or recomputes it.
+    Invalidated,
 }
 
 impl NodeState {
@@ -34,6 +37,7 @@ impl NodeState {
             Status::Pending if st.ran => NodeState::Released,
             Status::Pending => NodeState::Pending,
             Status::Running => NodeState::Running,
+            Status::Ready if st.stale => NodeState::Invalidated,
             Status::Ready => NodeState::Ready,
             Status::Failed => NodeState::Failed,
         }
@@ -46,6 +50,7 @@ impl NodeState {
             NodeState::Ready => "palegreen",
             NodeState::Failed => "salmon",
             NodeState::Released => "lightblue",
+            NodeState::Invalidated => "orange",
         }
     }
 }
@@ -58,6 +63,7 @@ impl fmt::Display for NodeState {
             NodeState::Ready => "ready",
             NodeState::Failed => "failed",
             NodeState::Released => "released",
+            NodeState::Invalidated => "invalidated",
         })
     }
 }
@@ -232,7 +238,8 @@ impl Graph {
     }
 
     /// Graphviz DOT, one box per node labelled with its operation and short key, filled by
-    /// state: white pending, gold running, green ready, red failed, blue released.
+    /// state: white pending, gold running, green ready, red failed, blue released, orange
+    /// invalidated.
     #[must_use]
     pub fn to_dot(&self) -> String {
         let mut out =
@@ -307,4 +314,83 @@ impl Graph {
 
 fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::__private::{Op, task};
+    use crate::{Lazy, NodeState, strict};
+
+    fn diamond() -> Lazy<i64> {
+        let base = task(
+            Op::function("inspect::base"),
+            (Lazy::new(2_i64),),
+            |(x,): (i64,)| x + 1,
+        );
+        let left = task(
+            Op::function("inspect::left"),
+            (base.clone(),),
+            |(x,): (i64,)| x * 2,
+        );
+        let right = task(Op::function("inspect::right"), (base,), |(x,): (i64,)| {
+            x * 3
+        });
+        task(
+            Op::function("inspect::top"),
+            (left, right),
+            |(a, b): (i64, i64)| a + b,
+        )
+    }
+
+    #[test]
+    fn the_petgraph_view_matches_the_snapshot_and_sorts_topologically() {
+        let top = diamond();
+        let graph = top.graph();
+        assert_eq!(
+            (graph.node_count(), graph.edge_count(), graph.task_count()),
+            (5, 5, 4)
+        );
+        let pg = graph.to_petgraph();
+        assert_eq!((pg.node_count(), pg.edge_count()), (5, 5));
+        let order = petgraph::algo::toposort(&pg, None).expect("acyclic");
+        let names: Vec<&str> = order.iter().map(|i| pg[*i].short_name()).collect();
+        assert_eq!(
+            names.first(),
+            Some(&"i64"),
+            "the leaf comes first: {names:?}"
+        );
+        assert_eq!(names.last(), Some(&"top"));
+    }
+
+    #[test]
+    fn dot_and_task_dictionary_show_states_and_inputs() {
+        let top = diamond();
+        let before = top.graph();
+        assert!(
+            before
+                .nodes()
+                .iter()
+                .filter(|n| !n.is_leaf)
+                .all(|n| n.state == NodeState::Pending)
+        );
+        assert_eq!(before.to_dot().matches("fillcolor=white").count(), 4);
+        let dict = before.task_dict();
+        let top_line = dict
+            .lines()
+            .find(|l| l.contains("'top-"))
+            .expect("a line for top");
+        assert!(
+            top_line.contains("'left-") && top_line.contains("'right-"),
+            "{top_line}"
+        );
+        assert_eq!(strict(&top), 15);
+        let after = top.graph();
+        assert_eq!(after.nodes().last().unwrap().state, NodeState::Ready);
+        assert!(after.to_dot().contains("fillcolor=palegreen"));
+        assert_eq!(
+            after.timings().len(),
+            4,
+            "every task ran once and was timed"
+        );
+    }
 }

@@ -11,6 +11,7 @@
 
 use std::fmt::{self, Write as _};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The structural key of a node: a blake3 digest of what the node computes.
@@ -64,9 +65,7 @@ impl Key {
     pub(crate) fn unique() -> Key {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let mut hasher = blake3::Hasher::new_derive_key("lazy identity key");
-        hasher.update(&n.to_le_bytes());
-        Key(hasher.finalize().into())
+        Key(blake3::keyed_hash(&IDENTITY_DOMAIN, &n.to_le_bytes()).into())
     }
 }
 
@@ -84,6 +83,14 @@ impl fmt::Display for Key {
         Ok(())
     }
 }
+
+/// Domain separation: leaves, operation names and identity keys hash under different blake3
+/// keys, derived once (deriving a key per hash would cost more than the hash itself).
+static LEAF_DOMAIN: LazyLock<[u8; 32]> =
+    LazyLock::new(|| blake3::derive_key("lazy leaf value", &[]));
+static OP_DOMAIN: LazyLock<[u8; 32]> = LazyLock::new(|| blake3::derive_key("lazy operation", &[]));
+static IDENTITY_DOMAIN: LazyLock<[u8; 32]> =
+    LazyLock::new(|| blake3::derive_key("lazy identity key", &[]));
 
 /// A `Hasher` for maps keyed by [`Key`]: the key is already a uniform digest, so its low
 /// bits are the hash.
@@ -158,7 +165,7 @@ impl FingerprintHasher {
 
 /// The content key of a leaf value: its type's name, then its content.
 pub(crate) fn of_value<T: Fingerprint + ?Sized>(value: &T) -> Key {
-    let mut hasher = FingerprintHasher(blake3::Hasher::new_derive_key("lazy leaf value"));
+    let mut hasher = FingerprintHasher(blake3::Hasher::new_keyed(&LEAF_DOMAIN));
     let name = std::any::type_name::<T>();
     hasher.write_len(name.len());
     hasher.write(name.as_bytes());
@@ -168,9 +175,7 @@ pub(crate) fn of_value<T: Fingerprint + ?Sized>(value: &T) -> Key {
 
 /// The digest of an operation's name, used as the blake3 key of its nodes.
 pub(crate) fn of_name(name: &str) -> [u8; 32] {
-    let mut hasher = blake3::Hasher::new_derive_key("lazy operation");
-    hasher.update(name.as_bytes());
-    hasher.finalize().into()
+    blake3::keyed_hash(&OP_DOMAIN, name.as_bytes()).into()
 }
 
 macro_rules! fingerprint_pod {

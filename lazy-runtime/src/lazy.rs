@@ -9,7 +9,7 @@ use crate::exec::Executor;
 use crate::force::{self, Force};
 use crate::inspect::{Graph, NodeState};
 use crate::key::{self, Fingerprint, Key};
-use crate::node::{Compute, Node, TaskInput, Value as Erased};
+use crate::node::{Compute, Node, SameValue, TaskInput, Value as Erased};
 use crate::op::Op;
 use crate::table;
 
@@ -57,6 +57,10 @@ impl<T> Lazy<T> {
             node,
             ty: PhantomData,
         }
+    }
+
+    pub(crate) fn node(&self) -> &Arc<Node> {
+        &self.node
     }
 
     /// The structural key of this value's node.
@@ -303,41 +307,57 @@ impl_args! {
 }
 
 /// Adds a node (or finds the existing one with the same key) for `op` over `inputs`.
+/// `behaviour` runs only if the node is new.
 pub(crate) fn add_node(
     op: Op,
     inputs: Vec<Arc<Node>>,
     strict_inputs: usize,
-    compute: impl FnOnce() -> Compute,
+    behaviour: impl FnOnce() -> (Compute, Option<SameValue>),
 ) -> Arc<Node> {
-    let child_keys: Vec<Key> = inputs.iter().map(|n| n.key).collect();
-    match op.digest {
+    let build = |key: Key, inputs: Vec<Arc<Node>>, interned: bool| {
+        let (compute, same) = behaviour();
+        let mut node = Node::task(key, op.name, inputs, strict_inputs, compute, interned);
+        node.same = same;
+        node
+    };
+    let node = match op.digest {
         Some(digest) => {
+            let child_keys: Vec<Key> = inputs.iter().map(|n| n.key).collect();
             let key = Key::of_op(&digest, &child_keys);
             let mut inputs = Some(inputs);
-            let node = table::intern(key, || {
-                let inputs = inputs.take().expect("built once");
-                Node::task(key, op.name, inputs, strict_inputs, compute(), true)
-            });
-            // Drop the unused input references (when folded) outside the table lock.
-            drop(inputs);
+            let node = table::intern(key, || build(key, inputs.take().expect("built once"), true));
+            if inputs.is_some() {
+                // Folded onto an existing node, which is registered already. Drop the unused
+                // input references here, outside the table lock.
+                drop(inputs);
+                return node;
+            }
             node
         }
-        None => Arc::new(Node::task(
-            Key::unique(),
-            op.name,
-            inputs,
-            strict_inputs,
-            compute(),
-            false,
-        )),
-    }
+        None => Arc::new(build(Key::unique(), inputs, false)),
+    };
+    Node::register_dependent(&node);
+    node
 }
 
 /// One task node: `op` applied to the values of `args`.
 ///
-/// Building it computes nothing; if a node with the same operation and the same inputs
-/// exists, that node is returned instead (with its value, if computed).
+/// Building it computes nothing (except in [eager mode](crate::eager)); if a node with the
+/// same operation and the same inputs exists, that node is returned instead (with its value,
+/// if computed).
 pub fn task<A, R, F>(op: Op, args: A, f: F) -> Lazy<R>
+where
+    A: Args,
+    R: Value,
+    F: Fn(A::Values) -> R + Send + Sync + 'static,
+{
+    task_with_cutoff(op, args, f, None)
+}
+
+/// Like [`task`], with a test of equality between an old and a new value of this node: after
+/// an [input](crate::Input) changed, a recomputed value equal to the previous one does not
+/// make the node's readers run again (early cut-off).
+pub fn task_with_cutoff<A, R, F>(op: Op, args: A, f: F, same: Option<fn(&R, &R) -> bool>) -> Lazy<R>
 where
     A: Args,
     R: Value,
@@ -348,15 +368,74 @@ where
     let inputs = inputs.0;
     let strict = inputs.len();
     let node = add_node(op, inputs, strict, move || {
-        Box::new(move |input: TaskInput<'_>| {
+        let compute: Compute = Box::new(move |input: TaskInput<'_>| {
             let mut values = force::Values::new(input.values);
             Arc::new(f(A::values(&mut values))) as Erased
-        })
+        });
+        let same = same.map(|same| {
+            Box::new(move |a: &Erased, b: &Erased| {
+                match (a.downcast_ref::<R>(), b.downcast_ref::<R>()) {
+                    (Some(a), Some(b)) => same(a, b),
+                    _ => false,
+                }
+            }) as SameValue
+        });
+        (compute, same)
     });
     // The argument handles drop only now, after the node has claimed its inputs.
     drop(args);
-    Lazy::from_node(node)
+    // The handle comes first, so that an eagerly computed value is kept.
+    let lazy = Lazy::from_node(node);
+    crate::eager::run_if_eager(&lazy.node);
+    lazy
 }
+
+/// Compile-time choice of an equality test for early cut-off: `(&Probe::<T>::new()).cutoff()`
+/// is `Some` when `T: PartialEq` and `None` otherwise (autoref specialization: the
+/// `PartialEq` impl is found first, on `Probe<T>` itself).
+pub struct Probe<T>(PhantomData<fn() -> T>);
+
+impl<T> Probe<T> {
+    /// A probe for `T`.
+    #[must_use]
+    pub fn new() -> Probe<T> {
+        Probe(PhantomData)
+    }
+}
+
+impl<T> Default for Probe<T> {
+    fn default() -> Probe<T> {
+        Probe::new()
+    }
+}
+
+impl<T> fmt::Debug for Probe<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Probe<{}>", std::any::type_name::<T>())
+    }
+}
+
+/// See [`Probe`]: the equality test of a `PartialEq` type.
+pub trait CutoffByEq<T> {
+    /// `Some(PartialEq::eq)`.
+    fn cutoff(&self) -> Option<fn(&T, &T) -> bool>;
+}
+
+impl<T: PartialEq> CutoffByEq<T> for Probe<T> {
+    fn cutoff(&self) -> Option<fn(&T, &T) -> bool> {
+        Some(<T as PartialEq>::eq)
+    }
+}
+
+/// See [`Probe`]: no equality test for other types.
+pub trait NoCutoff<T> {
+    /// `None`.
+    fn cutoff(&self) -> Option<fn(&T, &T) -> bool> {
+        None
+    }
+}
+
+impl<T> NoCutoff<T> for &Probe<T> {}
 
 /// A conditional: `then` if `cond` is true, `otherwise` if not. Both branch graphs are
 /// built, but only the branch taken is computed.
@@ -372,13 +451,17 @@ pub fn select<T: Value>(cond: Lazy<bool>, then: Lazy<T>, otherwise: Lazy<T>) -> 
         Arc::clone(&otherwise.node),
     ];
     let node = add_node(Op::function("lazy::select"), inputs, 1, || {
-        Box::new(|input: TaskInput<'_>| {
+        let compute: Compute = Box::new(|input: TaskInput<'_>| {
             let cond = take::<bool>(input.values.into_iter().next().expect("condition"));
             let branch = &input.deferred[usize::from(!cond)];
             force::force_in_task(branch)
-        })
+        });
+        (compute, None)
     });
-    Lazy::from_node(node)
+    // The handle comes first, so that an eagerly computed value is kept.
+    let lazy = Lazy::from_node(node);
+    crate::eager::run_if_eager(&lazy.node);
+    lazy
 }
 
 impl<T: Value> Force for Lazy<T> {

@@ -9,9 +9,12 @@
 
 #![warn(missing_docs)]
 
+mod batch;
+mod eager;
 mod error;
 mod exec;
 mod force;
+mod input;
 mod inspect;
 mod key;
 mod lazy;
@@ -19,18 +22,25 @@ mod lazy;
 pub mod lift;
 mod node;
 mod op;
+mod outputs;
+mod spin;
 mod stats;
 mod table;
 
+pub use batch::{Batch, Placeholder, batch};
+pub use eager::{EAGER_ENV, eager, is_eager};
 pub use error::{Error, ErrorKind};
 pub use exec::{
     Executor, Parallel, Plan, Scheduler, Sequential, TaskId, ThreadPool, set_scheduler,
     with_scheduler,
 };
 pub use force::{Force, strict, try_strict};
+pub use input::{Input, input};
 pub use inspect::{Graph, NodeInfo, NodeState};
 pub use key::{Fingerprint, FingerprintHasher, Key};
 pub use lazy::{IntoLazy, Lazy, Value};
+pub use outputs::Split;
+pub use spin::{Spin, SpinIter, learned_ready_time};
 pub use stats::{Stats, stats};
 
 /// The graph below `x` (a [`Lazy`], a reference to one, or a tuple or vector of them),
@@ -44,7 +54,10 @@ pub fn graph<F: Force>(x: &F) -> Graph {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::force::{Nodes, Values};
-    pub use crate::lazy::{Args, Value, select, task};
+    pub use crate::lazy::{
+        Args, CutoffByEq, NoCutoff, Probe, Value, select, task, task_with_cutoff,
+    };
     pub use crate::lift;
     pub use crate::op::Op;
+    pub use crate::spin::spin_task;
 }

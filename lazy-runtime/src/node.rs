@@ -24,6 +24,9 @@ pub(crate) struct TaskInput<'a> {
 
 pub(crate) type Compute = Box<dyn Fn(TaskInput<'_>) -> Value + Send + Sync>;
 
+/// Whether two values of a node are equal, for early cut-off after an input changed.
+pub(crate) type SameValue = Box<dyn Fn(&Value, &Value) -> bool + Send + Sync>;
+
 /// Where a node's result stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Status {
@@ -53,6 +56,13 @@ pub(crate) struct State {
     pub(crate) ran: bool,
     pub(crate) elapsed: Option<Duration>,
     pub(crate) executor: Option<Arc<dyn Executor>>,
+    /// An input this node depends on has changed since the value was computed; the value is
+    /// kept (for early cut-off) but must be verified before it is used again.
+    pub(crate) stale: bool,
+    /// The revision at which the value was last computed or verified.
+    pub(crate) verified_at: u64,
+    /// The revision at which the value last changed.
+    pub(crate) changed_at: u64,
 }
 
 /// A node of the task graph.
@@ -61,7 +71,9 @@ pub(crate) struct State {
 /// - children are built before parents, so the graph is acyclic and `inputs` never change;
 /// - `key` depends only on the operation, literal data and the inputs' keys;
 /// - a node holding claims has added exactly one to each strict input's `claims`;
-/// - `value.is_some() == (status == Ready)` and `error.is_some() == (status == Failed)`;
+/// - `value.is_some() == (status == Ready)` and `error.is_some() == (status == Failed)`,
+///   except that a stale node keeps its old value while it is being verified;
+/// - a volatile node is registered in the `dependents` of each of its volatile inputs;
 /// - leaves (`compute == None`) are always `Ready` and never release their value;
 /// - no lock is held while user code (a task's function, a value's `Drop`) runs.
 pub(crate) struct Node {
@@ -83,6 +95,12 @@ pub(crate) struct Node {
     pub(crate) runs: AtomicU32,
     pub(crate) state: Mutex<State>,
     pub(crate) done: Condvar,
+    /// Depends on an input cell, directly or not: it records its dependents so that
+    /// setting the input can invalidate them. Graphs without input cells pay nothing.
+    pub(crate) volatile: bool,
+    /// Readers of this node, kept only for volatile nodes.
+    pub(crate) dependents: Mutex<Vec<std::sync::Weak<Node>>>,
+    pub(crate) same: Option<SameValue>,
 }
 
 impl Node {
@@ -108,8 +126,14 @@ impl Node {
                 ran: false,
                 elapsed: None,
                 executor: None,
+                stale: false,
+                verified_at: 0,
+                changed_at: 0,
             }),
             done: Condvar::new(),
+            volatile: false,
+            dependents: Mutex::new(Vec::new()),
+            same: None,
         }
     }
 
@@ -137,12 +161,28 @@ impl Node {
         }
         node.inputs = inputs;
         node.strict_inputs = strict_inputs;
+        node.volatile = inputs_volatile(&node.inputs);
         node.compute = Some(compute);
         node.state
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
             .holds_claims = true;
         node
+    }
+
+    /// Records `node` as a reader of its volatile inputs, so that changing an input reaches it.
+    pub(crate) fn register_dependent(node: &Arc<Node>) {
+        if !node.volatile {
+            return;
+        }
+        for input in node.inputs.iter().filter(|i| i.volatile) {
+            let mut dependents = input
+                .dependents
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            dependents.retain(|d| d.strong_count() > 0);
+            dependents.push(Arc::downgrade(node));
+        }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
@@ -240,22 +280,38 @@ impl Node {
 
     /// Stores a task's result and wakes threads waiting for it.
     pub(crate) fn finish(&self, result: Result<Value, Error>, elapsed: Duration) {
-        let released = self.store(result, elapsed);
-        drop(released);
+        let dropped = self.store(result, elapsed);
+        drop(dropped);
     }
 
-    fn store(&self, result: Result<Value, Error>, elapsed: Duration) -> Option<Value> {
+    /// Returns the values to drop once the lock is released: the one replaced, and the new
+    /// one if nobody can ask for it.
+    fn store(&self, result: Result<Value, Error>, elapsed: Duration) -> [Option<Value>; 2] {
         let mut st = self.lock();
         st.elapsed = Some(elapsed);
         st.ran = true;
+        st.stale = false;
+        let revision = crate::input::revision();
+        st.verified_at = revision;
+        let old = st.value.take();
         match result {
             Ok(value) => {
+                // Early cut-off: a recomputed value equal to the one it replaces has not
+                // changed, so readers computed from the old one need not run again.
+                let unchanged = match (&self.same, &old) {
+                    (Some(same), Some(old)) => same(old, &value),
+                    _ => false,
+                };
+                if !unchanged {
+                    st.changed_at = revision;
+                }
                 st.status = Status::Ready;
                 st.value = Some(value);
                 st.error = None;
             }
             Err(error) => {
                 st.status = Status::Failed;
+                st.changed_at = revision;
                 st.error = Some(error);
             }
         }
@@ -264,19 +320,33 @@ impl Node {
         }
         // Nobody holds or awaits this value (a conditional's branch, say): the caller has
         // its own reference to the result.
-        self.release_if_unneeded(&mut st)
+        [old, self.release_if_unneeded(&mut st)]
+    }
+
+    /// Marks a stale value as still right (none of its inputs changed) and returns it.
+    pub(crate) fn revalidate(&self) -> Value {
+        let mut st = self.lock();
+        st.status = Status::Ready;
+        st.stale = false;
+        st.verified_at = crate::input::revision();
+        if st.waiters > 0 {
+            self.done.notify_all();
+        }
+        st.value.clone().expect("a stale node keeps its value")
     }
 
     /// Checks the invariants listed on [`Node`] for this node and its strict inputs.
     #[cfg(test)]
     pub(crate) fn check_invariants(&self) {
         let st = self.lock();
-        assert_eq!(
-            st.value.is_some(),
-            st.status == Status::Ready,
-            "value/status of `{}`",
-            self.name
-        );
+        if !st.stale {
+            assert_eq!(
+                st.value.is_some(),
+                st.status == Status::Ready,
+                "value/status of `{}`",
+                self.name
+            );
+        }
         assert_eq!(
             st.error.is_some(),
             st.status == Status::Failed,
@@ -289,6 +359,10 @@ impl Node {
         }
         assert!(self.strict_inputs <= self.inputs.len());
     }
+}
+
+fn inputs_volatile(inputs: &[Arc<Node>]) -> bool {
+    inputs.iter().any(|i| i.volatile)
 }
 
 impl Drop for Node {

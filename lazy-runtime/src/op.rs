@@ -1,7 +1,8 @@
 //! Operation identity: what a task node computes, by name.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use crate::key;
 
@@ -20,16 +21,20 @@ impl Op {
     /// A pure operation: the same name applied to the same inputs is the same node.
     #[must_use]
     pub fn function(name: &'static str) -> Op {
+        let (name, digest) = identity(name);
         Op {
             name,
-            digest: Some(digest(name)),
+            digest: Some(digest),
         }
     }
 
     /// An impure operation: every call builds a fresh node that is never folded or reused.
     #[must_use]
     pub fn impure(name: &'static str) -> Op {
-        Op { name, digest: None }
+        Op {
+            name: identity(name).0,
+            digest: None,
+        }
     }
 
     /// The operation's name.
@@ -39,18 +44,40 @@ impl Op {
     }
 }
 
-/// The digest of a name, cached per thread by the name's address: generated code passes
-/// the same `&'static str` (from `type_name`) on every call, and hashing it each time would
-/// cost as much as building the node.
-fn digest(name: &'static str) -> [u8; 32] {
+/// An operation's display name and digest.
+type Identity = (&'static str, [u8; 32]);
+
+/// The display name and digest of an operation, cached per thread by the name's address:
+/// generated code passes the same `&'static str` (from `type_name`) on every call, and
+/// hashing it each time would cost as much as building the node.
+fn identity(name: &'static str) -> Identity {
     thread_local! {
-        static CACHE: RefCell<HashMap<(usize, usize), [u8; 32]>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<(usize, usize), Identity>> = RefCell::new(HashMap::new());
     }
     let id = (name.as_ptr() as usize, name.len());
     CACHE.with(|cache| {
         *cache
             .borrow_mut()
             .entry(id)
-            .or_insert_with(|| key::of_name(name))
+            .or_insert_with(|| (display_name(name), key::of_name(name)))
     })
+}
+
+/// The function's own path for an annotated function: `app::square<i64>`, not the
+/// `app::square::__lazy_body<i64>` of the inner function the macros generate. Interned, so
+/// each distinct name is allocated once per process.
+fn display_name(name: &'static str) -> &'static str {
+    const INNER: &str = "::__lazy_body";
+    static NAMES: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Mutex::default);
+    let Some(at) = name.find(INNER) else {
+        return name;
+    };
+    let shown = format!("{}{}", &name[..at], &name[at + INNER.len()..]);
+    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(existing) = names.get(shown.as_str()) {
+        return existing;
+    }
+    let leaked: &'static str = Box::leak(shown.into_boxed_str());
+    names.insert(leaked);
+    leaked
 }

@@ -9,6 +9,7 @@
 //!   is locked, and no node or value is dropped while a shard is locked.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
 
 use crate::key::{BuildKeyHasher, Key};
@@ -48,18 +49,9 @@ pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
 
 pub(crate) fn remove(node: &Node) {
     let mut map = shard(&node.key);
-    if let Some(entry) = map.get(&node.key)
-        && std::ptr::eq(entry.as_ptr(), node)
+    if let Entry::Occupied(entry) = map.entry(node.key)
+        && std::ptr::eq(entry.get().as_ptr(), node)
     {
-        map.remove(&node.key);
+        entry.remove();
     }
-}
-
-/// The number of entries, dead or alive (for tests).
-#[cfg(test)]
-pub(crate) fn len() -> usize {
-    TABLE
-        .iter()
-        .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).len())
-        .sum()
 }

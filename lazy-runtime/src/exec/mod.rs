@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
 pub use plan::{Plan, TaskId};
+pub(crate) use plan::{Unwind, execute_with};
 
 /// Runs the tasks of a [`Plan`] (daisy's `register_get`).
 ///
@@ -71,29 +72,59 @@ impl Scheduler for Sequential {
     }
 }
 
-/// Runs independent tasks in parallel on rayon's global thread pool (the default).
+/// Runs independent tasks in parallel on a rayon thread pool: the global one (one thread
+/// per core, the default scheduler) or one of its own.
 ///
 /// A worker that finishes a task continues with one of the tasks it made ready itself and
 /// hands the others to the pool, so a chain of tasks runs on one thread without paying for
-/// a hand-off per task, and a plan of one task runs on the forcing thread.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Parallel;
+/// a hand-off per task, and a plan of one task runs on the forcing thread. Every other plan
+/// runs on the pool's workers only, so a pool of `n` threads runs at most `n` tasks at once.
+#[derive(Clone, Debug, Default)]
+pub struct Parallel {
+    pool: Option<Arc<rayon::ThreadPool>>,
+}
+
+impl Parallel {
+    /// The scheduler on rayon's global pool.
+    #[must_use]
+    pub fn new() -> Parallel {
+        Parallel::default()
+    }
+
+    /// A scheduler with a pool of its own with `threads` workers.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot start the threads.
+    #[must_use]
+    pub fn with_threads(threads: usize) -> Parallel {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("lazy-worker-{i}"))
+            .build()
+            .expect("lazy: could not start the scheduler's threads");
+        Parallel {
+            pool: Some(Arc::new(pool)),
+        }
+    }
+}
 
 impl Scheduler for Parallel {
     fn run(&self, plan: &Plan) {
         if plan.len() == 1 {
             return Sequential.run(plan);
         }
-        rayon::in_place_scope(|scope| {
-            let (first, rest) = plan
-                .initial()
-                .split_first()
-                .expect("a plan with tasks has an initial task");
-            for &task in rest {
-                scope.spawn(move |scope| work(plan, task, scope));
-            }
-            work(plan, *first, scope);
-        });
+        let run_all = || {
+            rayon::scope(|scope| {
+                for &task in plan.initial() {
+                    scope.spawn(move |scope| work(plan, task, scope));
+                }
+            });
+        };
+        match &self.pool {
+            Some(pool) => pool.install(run_all),
+            None => run_all(),
+        }
     }
 }
 
@@ -109,7 +140,7 @@ fn work<'s>(plan: &'s Plan, mut task: TaskId, scope: &rayon::Scope<'s>) {
     }
 }
 
-static DEFAULT: LazyLock<Arc<dyn Scheduler>> = LazyLock::new(|| Arc::new(Parallel));
+static DEFAULT: LazyLock<Arc<dyn Scheduler>> = LazyLock::new(|| Arc::new(Parallel::new()));
 static GLOBAL: RwLock<Option<Arc<dyn Scheduler>>> = RwLock::new(None);
 
 thread_local! {
@@ -122,7 +153,7 @@ thread_local! {
 ///
 /// ```
 /// lazy_runtime::set_scheduler(std::sync::Arc::new(lazy_runtime::Sequential));
-/// # lazy_runtime::set_scheduler(std::sync::Arc::new(lazy_runtime::Parallel));
+/// # lazy_runtime::set_scheduler(std::sync::Arc::new(lazy_runtime::Parallel::new()));
 /// ```
 pub fn set_scheduler(scheduler: Arc<dyn Scheduler>) {
     *GLOBAL.write().unwrap_or_else(PoisonError::into_inner) = Some(scheduler);

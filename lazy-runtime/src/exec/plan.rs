@@ -74,7 +74,7 @@ impl Plan {
         let mut stack: Vec<(&Arc<Node>, bool)> = Vec::new();
         for root in roots {
             let st = root.lock();
-            if st.status == Status::Ready {
+            if st.status == Status::Ready && !st.stale {
                 plan.roots.push(Root::Value(
                     st.value.clone().expect("ready node has a value"),
                 ));
@@ -93,9 +93,12 @@ impl Plan {
             if slots.contains_key(&node.key) {
                 continue;
             }
-            let status = node.lock().status;
+            let (status, stale) = {
+                let st = node.lock();
+                (st.status, st.stale)
+            };
             match status {
-                Status::Ready => {
+                Status::Ready if !stale => {
                     slots.insert(node.key, Slot::Ready);
                 }
                 Status::Running => {
@@ -103,7 +106,7 @@ impl Plan {
                     let id = plan.add_task(node, &slots);
                     slots.insert(node.key, Slot::Task(id));
                 }
-                Status::Pending | Status::Failed => {
+                Status::Ready | Status::Pending | Status::Failed => {
                     node.reclaim_inputs();
                     slots.insert(node.key, Slot::Visiting);
                     stack.push((node, true));
@@ -238,22 +241,46 @@ impl std::fmt::Debug for Plan {
 }
 
 /// Computes `node` unless it is ready or being computed elsewhere (then waits for it).
-fn execute(node: &Arc<Node>) -> Result<Value, Error> {
-    let (consume, executor) = {
+pub(crate) fn execute(node: &Arc<Node>) -> Result<Value, Error> {
+    execute_with(node, Unwind::Catch)
+}
+
+/// What a panicking task does: become an error value, or unwind into the caller (eager
+/// mode, so that the panic carries the caller's backtrace).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unwind {
+    Catch,
+    Propagate,
+}
+
+pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Error> {
+    let (consume, executor, verify_since) = {
         let mut st = node.lock();
         loop {
             match st.status {
-                Status::Ready => return Ok(st.value.clone().expect("ready node has a value")),
+                Status::Ready if !st.stale => {
+                    return Ok(st.value.clone().expect("ready node has a value"));
+                }
                 Status::Running => st = node.wait_while_running(st),
-                Status::Pending | Status::Failed => break,
+                Status::Ready | Status::Pending | Status::Failed => break,
             }
         }
+        // A stale value may still be right: if none of the inputs changed since it was
+        // computed, it is verified without running the task. A conditional's value depends
+        // on its deferred branch too, so it always runs again.
+        let verify_since =
+            (st.status == Status::Ready && node.deferred().is_empty()).then_some(st.verified_at);
         st.status = Status::Running;
         st.error = None;
-        (std::mem::take(&mut st.holds_claims), st.executor.clone())
+        (
+            std::mem::take(&mut st.holds_claims),
+            st.executor.clone(),
+            verify_since,
+        )
     };
     let mut values = Vec::with_capacity(node.strict_inputs);
     let mut failure = None;
+    let mut inputs_changed_at = 0;
     for input in node.strict() {
         if failure.is_some() {
             if consume {
@@ -262,7 +289,10 @@ fn execute(node: &Arc<Node>) -> Result<Value, Error> {
             continue;
         }
         match input_value(input, consume) {
-            Ok(v) => values.push(v),
+            Ok((v, changed_at)) => {
+                values.push(v);
+                inputs_changed_at = inputs_changed_at.max(changed_at);
+            }
             Err(e) => failure = Some(e),
         }
     }
@@ -270,6 +300,26 @@ fn execute(node: &Arc<Node>) -> Result<Value, Error> {
         drop(values);
         node.finish(Err(error.clone()), Duration::ZERO);
         return Err(error);
+    }
+    if let Some(verified_at) = verify_since
+        && inputs_changed_at <= verified_at
+    {
+        drop(values);
+        return Ok(node.revalidate());
+    }
+    if unwind == Unwind::Propagate {
+        let compute = node.compute.as_ref().expect("a pending node is a task");
+        let guard = FailOnUnwind(node);
+        let start = Instant::now();
+        let value = compute(TaskInput {
+            values,
+            deferred: node.deferred(),
+        });
+        std::mem::forget(guard);
+        node.runs.fetch_add(1, Ordering::Relaxed);
+        stats::executed();
+        node.finish(Ok(value.clone()), start.elapsed());
+        return Ok(value);
     }
     let compute = node.compute.as_ref().expect("a pending node is a task");
     let start = Instant::now();
@@ -307,21 +357,39 @@ fn execute(node: &Arc<Node>) -> Result<Value, Error> {
     result
 }
 
-/// The value of a task's input. With `consume`, gives back this task's claim on it; if that
-/// was the last one and no handle holds the input, its value is moved here, not shared, so
-/// the task may reuse its buffer.
-fn input_value(input: &Arc<Node>, consume: bool) -> Result<Value, Error> {
+/// Marks a task failed if its function unwinds in eager mode, so that nobody waits for it.
+struct FailOnUnwind<'a>(&'a Arc<Node>);
+
+impl Drop for FailOnUnwind<'_> {
+    fn drop(&mut self) {
+        let error = Error::new(
+            self.0.name,
+            self.0.key,
+            ErrorKind::Panicked(String::from("panicked in eager mode")),
+        );
+        self.0.finish(Err(error), Duration::ZERO);
+    }
+}
+
+/// The value of a task's input and the revision at which it last changed. With `consume`,
+/// gives back this task's claim on it; if that was the last one and no handle holds the
+/// input, its value is moved here, not shared, so the task may reuse its buffer.
+fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> {
     let mut st = input.lock();
     loop {
         match st.status {
             Status::Ready => {
+                let changed_at = st.changed_at;
                 if consume {
                     st.claims -= 1;
                     if let Some(v) = input.release_if_unneeded(&mut st) {
-                        return Ok(v);
+                        return Ok((v, changed_at));
                     }
                 }
-                return Ok(st.value.clone().expect("ready node has a value"));
+                return Ok((
+                    st.value.clone().expect("ready node has a value"),
+                    changed_at,
+                ));
             }
             Status::Running => st = input.wait_while_running(st),
             Status::Failed => {
@@ -335,8 +403,8 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<Value, Error> {
                 // Not in this plan: it was ready when the plan was built and has been
                 // released since, which claims normally prevent. Compute it here.
                 drop(st);
-                let value =
-                    force::force_nodes(std::slice::from_ref(input)).map(|mut v| v.remove(0));
+                let value = force::force_nodes(std::slice::from_ref(input))
+                    .map(|mut v| (v.remove(0), input.lock().changed_at));
                 if consume {
                     input.drop_claim();
                 }

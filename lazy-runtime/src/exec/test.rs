@@ -238,7 +238,7 @@ fn a_million_node_chain_builds_runs_and_drops_without_overflowing_the_stack() {
     let n = 1_000_000;
     for scheduler in [
         Arc::new(Sequential) as Arc<dyn Scheduler>,
-        Arc::new(Parallel),
+        Arc::new(Parallel::new()),
     ] {
         let x = chain(n, op!("chain"));
         assert_eq!(with_scheduler(scheduler, || strict(&x)), n as u64);
@@ -266,7 +266,9 @@ fn sequential_and_parallel_schedulers_agree() {
         level.pop().unwrap()
     };
     let seq = with_scheduler(Arc::new(Sequential), || strict(&build(op!("tree_seq"))));
-    let par = with_scheduler(Arc::new(Parallel), || strict(&build(op!("tree_par"))));
+    let par = with_scheduler(Arc::new(Parallel::with_threads(3)), || {
+        strict(&build(op!("tree_par")))
+    });
     assert_eq!(seq, par);
 }
 
