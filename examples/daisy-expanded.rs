@@ -3,54 +3,66 @@
 //! `lazy-macros/tests/expand.rs` (refresh with `UPDATE_EXPECT=1 cargo test -p lazy-macros`);
 //! `docs/expand.md` walks through it. Run with `cargo run --example daisy-expanded`.
 
-use ndarray::Array1;
-type Arr = Array1<i64>;
-fn f(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::Lazy<Arr> {
-    let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
-    let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
-    &a + &b
-}
-fn g(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::Lazy<Arr> {
-    #[allow(
-        unused_imports,
-        reason = "call dispatch picks one of the two traits per call"
-    )]
-    use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
-    let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
-    let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
-    (&&::lazy::__private::lift::Callee(f)).lazy_call((
-        &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
-        &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
-    ))
-}
-fn g2(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::Lazy<Arr> {
-    let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
-    let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
-    &a + &b + ::lazy::Lazy::new(1)
-}
-fn h(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::Lazy<Arr> {
-    #[allow(
-        unused_imports,
-        reason = "call dispatch picks one of the two traits per call"
-    )]
-    use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
-    let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
-    let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
-    (&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b))
-        + (&&::lazy::__private::lift::Callee(g2)).lazy_call((&a, &b))
-}
 fn main() {
-    let arr: Arr = Array1::from_iter(0..1_000_000);
-    let result = g(arr.clone(), arr.clone());
-    let graph = result.graph();
-    println!(
-        "g: {} nodes, {} additions",
-        graph.node_count(),
-        graph.count_op("add")
-    );
-    assert_eq!(::lazy::strict(result), (&arr + &arr) * 2);
-    println!(
-        "h: {} additions",
-        h(arr.clone(), arr).graph().count_op("add")
-    );
+    daisy::main();
+}
+#[rustfmt::skip]
+mod daisy {
+    use ndarray::Array1;
+    type Arr = Array1<i64>;
+    fn f(
+        a: impl ::lazy::IntoLazy<Arr>,
+        b: impl ::lazy::IntoLazy<Arr>,
+    ) -> ::lazy::Lazy<Arr> {
+        let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
+        let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
+        &a + &b
+    }
+    fn g(
+        a: impl ::lazy::IntoLazy<Arr>,
+        b: impl ::lazy::IntoLazy<Arr>,
+    ) -> ::lazy::Lazy<Arr> {
+        #[allow(
+            unused_imports,
+            reason = "call dispatch picks one of the two traits per call"
+        )]
+        use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
+        let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
+        let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
+        (&&::lazy::__private::lift::Callee(f))
+            .lazy_call((
+                &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
+                &(&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b)),
+            ))
+    }
+    fn g2(
+        a: impl ::lazy::IntoLazy<Arr>,
+        b: impl ::lazy::IntoLazy<Arr>,
+    ) -> ::lazy::Lazy<Arr> {
+        let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
+        let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
+        &a + &b + ::lazy::Lazy::new(1)
+    }
+    fn h(
+        a: impl ::lazy::IntoLazy<Arr>,
+        b: impl ::lazy::IntoLazy<Arr>,
+    ) -> ::lazy::Lazy<Arr> {
+        #[allow(
+            unused_imports,
+            reason = "call dispatch picks one of the two traits per call"
+        )]
+        use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
+        let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
+        let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
+        (&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b))
+            + (&&::lazy::__private::lift::Callee(g2)).lazy_call((&a, &b))
+    }
+    pub(super) fn main() {
+        let arr: Arr = Array1::from_iter(0..1_000_000);
+        let result = g(arr.clone(), arr.clone());
+        let graph = result.graph();
+        println!("g: {} nodes, {} additions", graph.node_count(), graph.count_op("add"));
+        assert_eq!(::lazy::strict(result), (& arr + & arr) * 2);
+        println!("h: {} additions", h(arr.clone(), arr).graph().count_op("add"));
+    }
 }

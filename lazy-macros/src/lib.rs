@@ -1,7 +1,7 @@
 //! Attribute macros of the `lazy` crate. Use them through `lazy`, which documents them.
 //!
 //! Layout: `args` (the attribute grammar) → `model` (the validated function) → `analyse`
-//! (a [`Plan`](analyse::Plan), no tokens) → `expand` / `rewrite` (tokens, no user errors);
+//! (a `Plan`, no tokens) → `expand` / `rewrite` (tokens, no user errors);
 //! `paths`, `hygiene` and `error` hold what every stage shares.
 
 mod analyse;
@@ -17,11 +17,36 @@ use proc_macro::TokenStream;
 
 /// Makes a function lazy: calling it records one task node and returns `Lazy<R>`.
 ///
-/// See the `lazy` crate for the full story. The generated function takes each parameter `x: T`
-/// as `x: impl IntoLazy<T>`, so plain values and `Lazy<T>` values are both accepted, and
-/// returns `Lazy<R>`. The body moves unchanged into an inner function `__lazy_body` that the
-/// task calls on its inputs' values when the result is forced. Calls with equal inputs fold
-/// into one node; `#[lazy(impure)]` makes every call a fresh node, never folded.
+/// ```text
+/// #[lazy]
+/// pub fn mul(x: i64, y: i64) -> i64 { x * y }
+/// ```
+///
+/// becomes
+///
+/// ```text
+/// pub fn mul(x: impl IntoLazy<i64>, y: impl IntoLazy<i64>) -> Lazy<i64> {
+///     fn __lazy_body(x: i64, y: i64) -> i64 { x * y }      // the body, unchanged
+///     task(Op::function(type_name_of_val(&__lazy_body)),    // keyed by the function's path
+///          (into_lazy(x), into_lazy(y)),                    // plain values become leaves
+///          |(x, y)| __lazy_body(x, y))                      // runs when forced
+/// }
+/// ```
+///
+/// Calls accept plain values and `Lazy` values alike (`mul(2, &a)`); equal calls fold into
+/// one node, which runs at most once. Generic functions work (`square(2)`,
+/// `square(2.5)`): their type parameters gain a `Value` bound and the node is keyed with
+/// the generic arguments. Attributes, doc comments and visibility are kept.
+///
+/// `#[lazy(impure)]` keys every call with a fresh identity: never folded, never reused; it
+/// may omit the return type (`Lazy<()>`).
+///
+/// # Errors
+///
+/// Compile errors, spanned on the cause, for what cannot be deferred: borrowed parameters
+/// or receivers, `self`, `async`/`unsafe`/`const`/`extern` functions, lifetime
+/// parameters, `impl Trait` parameters, a missing return type, `Self` in the function, and
+/// unknown arguments.
 #[proc_macro_attribute]
 pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(args::Macro::Lazy, args.into(), item.into()).into()
@@ -29,12 +54,37 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Builds a task graph from a function, daisy style.
 ///
-/// `#[autodask]` is one opaque task node, like [`lazy`](macro@lazy): use it for functions
-/// that are strict in an argument (they branch or loop on it). `#[autodask(inline)]`
-/// rewrites the body at compile time into graph-building code, so that calling the function
-/// splices its operations into the caller's graph, where common subexpressions fold across
-/// function boundaries. See the `lazy` crate's documentation for the rewrite rules and for
-/// what `inline` rejects.
+/// `#[autodask]` is one opaque task node, exactly like [`lazy`](macro@lazy): use it for
+/// functions that are strict in an argument (they branch, loop or match on it).
+///
+/// `#[autodask(inline)]` rewrites the body at compile time into graph-building code, so
+/// that calling the function splices its operations into the caller's graph, where common
+/// subexpressions fold across function boundaries:
+///
+/// ```text
+/// #[autodask(inline)]
+/// fn f(a: Arr, b: Arr) -> Arr { a + b }
+/// // becomes
+/// fn f(a: impl IntoLazy<Arr>, b: impl IntoLazy<Arr>) -> Lazy<Arr> {
+///     let a: Lazy<Arr> = IntoLazy::into_lazy(a);
+///     let b: Lazy<Arr> = IntoLazy::into_lazy(b);
+///     &a + &b                                   // one `add` node, shared with every `a + b`
+/// }
+/// ```
+///
+/// Operators, comparisons, literals, `let`, method calls, calls, tuples, arrays, `vec!`,
+/// struct literals, field access, indexing, blocks and `if`/`else` are rewritten (the
+/// crate's `docs/rewrite.md` has the table). A call to another lazy function composes; a
+/// call to a plain function becomes a deferred call node keyed by its path;
+/// `inline(f)(a, b)` enters a generic plain function on the lazy values themselves.
+///
+/// # Errors
+///
+/// Besides the errors of [`lazy`](macro@lazy), `inline` rejects every construct that
+/// would have to look at a lazy value to go on (`for`/`while`/`loop`, `match`, `if let`,
+/// `strict(...)`, an early `return`, `&mut`, `unsafe`, side-effecting macros), naming the
+/// value involved and suggesting `#[autodask]` without `inline`, or `#[lazy]`.
+/// `#[autodask(inlne)]` suggests `inline`.
 #[proc_macro_attribute]
 pub fn autodask(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(args::Macro::Autodask, args.into(), item.into()).into()

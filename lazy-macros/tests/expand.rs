@@ -177,20 +177,29 @@ fn daisy_expanded_example() {
         .into_iter()
         .map(|item| crate::entry::expand(Macro::Autodask, quote!(inline), item))
         .collect();
+    // `rustfmt::skip`: `cargo fmt` formats examples, and must not rewrite prettyplease's
+    // output under the snapshot.
     let file: syn::File = syn::parse2(quote! {
-        use ndarray::Array1;
-
-        type Arr = Array1<i64>;
-
-        #expanded
-
         fn main() {
-            let arr: Arr = Array1::from_iter(0..1_000_000);
-            let result = g(arr.clone(), arr.clone());
-            let graph = result.graph();
-            println!("g: {} nodes, {} additions", graph.node_count(), graph.count_op("add"));
-            assert_eq!(::lazy::strict(result), (&arr + &arr) * 2);
-            println!("h: {} additions", h(arr.clone(), arr).graph().count_op("add"));
+            daisy::main();
+        }
+
+        #[rustfmt::skip]
+        mod daisy {
+            use ndarray::Array1;
+
+            type Arr = Array1<i64>;
+
+            #expanded
+
+            pub(super) fn main() {
+                let arr: Arr = Array1::from_iter(0..1_000_000);
+                let result = g(arr.clone(), arr.clone());
+                let graph = result.graph();
+                println!("g: {} nodes, {} additions", graph.node_count(), graph.count_op("add"));
+                assert_eq!(::lazy::strict(result), (&arr + &arr) * 2);
+                println!("h: {} additions", h(arr.clone(), arr).graph().count_op("add"));
+            }
         }
     })
     .expect("the expansion is a valid file");
