@@ -79,7 +79,8 @@
 //!   `match`/`if let` on it, `strict(...)`, an early `return`, `&mut`, `unsafe` blocks and
 //!   side-effecting macros such as `println!`, each with a message naming the value and
 //!   suggesting `#[autodask]` without `inline`, or `#[lazy]`;
-//! - `self` receivers are not supported yet: use an associated function taking the value.
+//! - methods take `self` by value only, and `#[autodask(inline)]` takes no `self` at all:
+//!   its body is rewritten around its parameters.
 
 pub use lazy_runtime::{
     Batch, EAGER_ENV, Error, ErrorKind, Executor, Fingerprint, FingerprintHasher, Force, Graph,

@@ -15,6 +15,9 @@ use crate::{hygiene, paths};
 
 pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
     match &plan.kind {
+        Kind::Task { impure } if plan.function.receiver.is_some() || plan.function.names_self => {
+            expand_method_task(&plan.function, *impure)
+        }
         Kind::Task { impure } => expand_task(&plan.function, *impure),
         Kind::Inline(body) => {
             let mut rewriter = Rewriter::default();
@@ -69,6 +72,86 @@ fn expand_task(function: &Function<'_>, impure: bool) -> TokenStream {
             )
         }
     }
+}
+
+/// `#[lazy]` on a method taking `self`, or on any function naming `Self`: an inner function
+/// cannot see the impl's `Self`, so the body stays in the task's closure (with `self`
+/// renamed), and an empty inner function generic over `Self` names the operation.
+fn expand_method_task(function: &Function<'_>, impure: bool) -> TokenStream {
+    let private = paths::private();
+    let into_lazy = paths::into_lazy();
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+        ..
+    } = function.item;
+    let key_fn = hygiene::body_fn();
+    let this = hygiene::local("__lazy_self");
+    let names: Vec<_> = function
+        .params
+        .iter()
+        .enumerate()
+        .map(|(n, p)| p.ident.cloned().unwrap_or_else(|| hygiene::arg(n)))
+        .collect();
+    let patterns = function.params.iter().map(|p| p.pat);
+    let (self_input, self_binding) = match function.receiver {
+        Some(receiver) => {
+            let mutability = &receiver.mutability;
+            (
+                Some(quote!(#into_lazy::into_lazy(self),)),
+                Some(quote!(#mutability #this,)),
+            )
+        }
+        None => (None, None),
+    };
+    let output = function
+        .output
+        .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+    let body = crate::rewrite::rename_self(block.to_token_stream(), &this);
+    let (key_params, key_args) = key_generics(&sig.generics);
+    let op = if impure {
+        quote!(impure)
+    } else {
+        quote!(function)
+    };
+    let outer = outer_signature(function);
+    quote! {
+        #(#attrs)*
+        #vis #outer {
+            #[doc(hidden)]
+            fn #key_fn<#key_params>() {}
+            #private::task(
+                #private::Op::#op(::core::any::type_name_of_val(&#key_fn::<#key_args>)),
+                (#self_input #(#into_lazy::into_lazy(#names),)*),
+                |(#self_binding #(#patterns,)*)| -> #output #body,
+            )
+        }
+    }
+}
+
+/// The naming function's generics: `Self` and the function's own type and const parameters,
+/// unbounded, so the key distinguishes `Wrapper<i64>::f` from `Wrapper<f64>::f`.
+fn key_generics(generics: &Generics) -> (TokenStream, TokenStream) {
+    let mut params = vec![quote!(__LazySelf: ?::core::marker::Sized)];
+    let mut args = vec![quote!(Self)];
+    for param in &generics.params {
+        match param {
+            GenericParam::Type(ty) => {
+                let ident = &ty.ident;
+                params.push(quote!(#ident: ?::core::marker::Sized));
+                args.push(quote!(#ident));
+            }
+            GenericParam::Const(c) => {
+                let (ident, ty) = (&c.ident, &c.ty);
+                params.push(quote!(const #ident: #ty));
+                args.push(quote!(#ident));
+            }
+            GenericParam::Lifetime(_) => {}
+        }
+    }
+    (quote!(#(#params),*), quote!(#(#args),*))
 }
 
 /// `#[autodask(inline)]`: the parameters become nodes and the rewritten body adds its
@@ -128,6 +211,7 @@ fn outer_signature(function: &Function<'_>) -> TokenStream {
         generics.make_where_clause().predicates.extend(where_bounds);
     }
     let (params_decl, _, where_clause) = generics.split_for_impl();
+    let receiver = function.receiver.map(|_| quote!(self,));
     let params = function.params.iter().enumerate().map(|(n, p)| {
         let name = p.ident.cloned().unwrap_or_else(|| hygiene::arg(n));
         let ty = p.ty;
@@ -136,7 +220,7 @@ fn outer_signature(function: &Function<'_>) -> TokenStream {
     let output = function
         .output
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
-    quote! { fn #ident #params_decl (#(#params),*) -> #lazy<#output> #where_clause }
+    quote! { fn #ident #params_decl (#receiver #(#params),*) -> #lazy<#output> #where_clause }
 }
 
 /// Whether the where clause bounds the type parameter `ident` directly (`T: Trait`).

@@ -44,8 +44,8 @@ use proc_macro::TokenStream;
 /// # Errors
 ///
 /// Compile errors, spanned on the cause, for what cannot be deferred: borrowed parameters
-/// or receivers, `self`, `async`/`unsafe`/`const`/`extern` functions, lifetime
-/// parameters, `impl Trait` parameters, a missing return type, `Self` in the function, and
+/// or receivers (methods take `self` by value), `async`/`unsafe`/`const`/`extern`
+/// functions, lifetime parameters, `impl Trait` parameters, a missing return type, and
 /// unknown arguments.
 #[proc_macro_attribute]
 pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::visit::Visit;
-use syn::{FnArg, GenericParam, ItemFn, Pat, ReceiverKind, ReturnType, Safety, Type};
+use syn::{FnArg, GenericParam, ItemFn, Pat, Receiver, ReceiverKind, ReturnType, Safety, Type};
 
 use crate::args::Args;
 use crate::error::{bail, err};
@@ -19,6 +19,11 @@ pub(crate) const MAX_PARAMS: usize = 12;
 #[derive(Debug)]
 pub(crate) struct Function<'a> {
     pub(crate) item: &'a ItemFn,
+    /// `self` or `mut self`, taken by value (never by reference).
+    pub(crate) receiver: Option<&'a Receiver>,
+    /// Whether the function names `Self`, which an inner function could not see.
+    pub(crate) names_self: bool,
+    /// The parameters after the receiver.
     pub(crate) params: Vec<Param<'a>>,
     /// The declared return type; `None` only for `#[lazy(impure)]` functions run for effect.
     pub(crate) output: Option<&'a Type>,
@@ -38,12 +43,15 @@ impl<'a> Function<'a> {
         let attr = args.attr_as_written();
         let sig = &item.sig;
         check_qualifiers(attr, sig)?;
-        let params = sig
-            .inputs
-            .iter()
-            .map(|input| param(attr, input))
-            .collect::<syn::Result<Vec<_>>>()?;
-        if params.len() > MAX_PARAMS {
+        let mut receiver = None;
+        let mut params = Vec::new();
+        for input in &sig.inputs {
+            match input {
+                FnArg::Receiver(self_param) => receiver = Some(check_receiver(args, self_param)?),
+                FnArg::Typed(typed) => params.push(param(attr, typed)?),
+            }
+        }
+        if params.len() + usize::from(receiver.is_some()) > MAX_PARAMS {
             bail!(
                 sig.inputs,
                 "{attr} functions take at most {MAX_PARAMS} parameters"
@@ -67,17 +75,11 @@ impl<'a> Function<'a> {
                 sig.ident
             ),
         };
-        if !args.is_inline() {
-            // The body moves into an inner function, which cannot see the impl's `Self`.
-            if let Some(token) = find_self_type(item.to_token_stream()) {
-                bail!(
-                    token,
-                    "{attr} functions cannot name `Self`: the body runs in an inner function; write the type's name"
-                );
-            }
-        }
+        let names_self = find_self_type(item.to_token_stream()).is_some();
         Ok(Function {
             item,
+            receiver,
+            names_self,
             params,
             output,
         })
@@ -121,38 +123,44 @@ fn check_qualifiers(attr: &str, sig: &syn::Signature) -> syn::Result<()> {
     Ok(())
 }
 
-/// One parameter, which must be owned.
-fn param<'a>(attr: &str, input: &'a FnArg) -> syn::Result<Param<'a>> {
-    match input {
-        FnArg::Receiver(receiver) => match &receiver.kind {
-            ReceiverKind::Reference(..) => bail!(
-                receiver,
-                "{attr} cannot defer a method that borrows `self`: the borrow would have to outlive the call; take `self` by value in a plain method and call a {attr} function from it"
-            ),
-            _ => bail!(
-                receiver,
-                "{attr} does not support `self` receivers yet; make it an associated function that takes the value as an ordinary parameter"
-            ),
-        },
-        FnArg::Typed(typed) => {
-            check_owned(attr, &typed.ty)?;
-            if let Type::ImplTrait(impl_trait) = &*typed.ty {
-                bail!(
-                    impl_trait,
-                    "{attr} parameters cannot be `impl Trait`: the parameter becomes `impl IntoLazy<T>`; use a named type parameter"
-                );
-            }
-            let ident = match &*typed.pat {
-                Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => Some(&pat.ident),
-                _ => None,
-            };
-            Ok(Param {
-                pat: &typed.pat,
-                ident,
-                ty: &typed.ty,
-            })
-        }
+/// A `self` receiver, which must be by value; `#[autodask(inline)]` takes none.
+fn check_receiver<'a>(args: &Args, receiver: &'a Receiver) -> syn::Result<&'a Receiver> {
+    let attr = args.attr_as_written();
+    match &receiver.kind {
+        ReceiverKind::Reference(..) => bail!(
+            receiver,
+            "{attr} cannot defer a method that borrows `self`: the borrow would have to outlive the call; take `self` by value"
+        ),
+        ReceiverKind::Value if args.is_inline() => bail!(
+            receiver,
+            "{attr} does not support `self`: the body is rewritten around its parameters; take the value as an ordinary parameter, or use #[autodask] without `inline`"
+        ),
+        ReceiverKind::Value => Ok(receiver),
+        _ => bail!(
+            receiver,
+            "{attr} supports `self` by value only; write `self` or `mut self`"
+        ),
     }
+}
+
+/// One typed parameter, which must be owned.
+fn param<'a>(attr: &str, typed: &'a syn::PatType) -> syn::Result<Param<'a>> {
+    check_owned(attr, &typed.ty)?;
+    if let Type::ImplTrait(impl_trait) = &*typed.ty {
+        bail!(
+            impl_trait,
+            "{attr} parameters cannot be `impl Trait`: the parameter becomes `impl IntoLazy<T>`; use a named type parameter"
+        );
+    }
+    let ident = match &*typed.pat {
+        Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => Some(&pat.ident),
+        _ => None,
+    };
+    Ok(Param {
+        pat: &typed.pat,
+        ident,
+        ty: &typed.ty,
+    })
 }
 
 /// Rejects borrowed types, except `'static` ones (`&'static str` is a fine value).
@@ -268,18 +276,22 @@ mod tests {
     }
 
     #[test]
-    fn self_is_rejected_outside_inline() {
+    fn self_by_value_is_accepted_outside_inline() {
         let item = parse_quote!(
-            fn f(a: i64) -> Self {
+            fn f(self, a: i64) -> Self {
                 Self(a)
             }
         );
-        assert!(
-            check(Macro::Lazy, false, &item)
-                .unwrap_err()
-                .contains("cannot name `Self`")
+        assert_eq!(check(Macro::Lazy, false, &item), Ok(1));
+        let inline = check(Macro::Autodask, true, &item).unwrap_err();
+        assert!(inline.contains("does not support `self`"), "{inline}");
+        let item = parse_quote!(
+            fn f(&self) -> i64 {
+                0
+            }
         );
-        assert_eq!(check(Macro::Autodask, true, &item), Ok(1));
+        let borrowed = check(Macro::Lazy, false, &item).unwrap_err();
+        assert!(borrowed.contains("borrows `self`"), "{borrowed}");
     }
 
     #[test]

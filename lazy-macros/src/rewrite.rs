@@ -8,7 +8,7 @@
 //! The lowered code is meant to be read with `cargo expand`: operators stay operators (they
 //! are implemented on `Lazy`), and everything else is one named call into `__private::lift`.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{Member, UnOp};
 
@@ -262,4 +262,31 @@ fn member_name(member: &Member) -> String {
         Member::Named(ident) => ident.to_string(),
         Member::Unnamed(index) => index.index.to_string(),
     }
+}
+
+/// The body of a method with `self` renamed to `this` (a mixed-site local), so it can run
+/// in a closure: `self.0` becomes `__lazy_self.0`. Paths starting with `self::` are kept.
+pub(crate) fn rename_self(tokens: TokenStream, this: &Ident) -> TokenStream {
+    let mut out = Vec::new();
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        out.push(match tree {
+            TokenTree::Ident(ident) if ident == "self" => {
+                let is_path =
+                    matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+                if is_path {
+                    TokenTree::Ident(ident)
+                } else {
+                    TokenTree::Ident(this.clone())
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut renamed = Group::new(group.delimiter(), rename_self(group.stream(), this));
+                renamed.set_span(group.span());
+                TokenTree::Group(renamed)
+            }
+            other => other,
+        });
+    }
+    out.into_iter().collect()
 }

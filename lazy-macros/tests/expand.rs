@@ -67,6 +67,18 @@ fn lazy_patterns() {
 }
 
 #[test]
+fn lazy_method() {
+    check(
+        Macro::Lazy,
+        quote!(),
+        quote! {
+            fn scaled<const N: usize>(mut self, k: f64) -> Self { self.0 *= k * N as f64; self }
+        },
+        &expect_file!["snapshots/lazy_method.rs"],
+    );
+}
+
+#[test]
 fn autodask_opaque() {
     check(
         Macro::Autodask,

@@ -1,9 +1,10 @@
-use lazy::lazy;
+use lazy::autodask;
 
+#[derive(Clone)]
 struct Meters(f64);
 
 impl Meters {
-    #[lazy]
+    #[autodask(inline)]
     fn double(self) -> f64 {
         self.0 * 2.0
     }

@@ -5,8 +5,8 @@ struct Meters(f64);
 
 impl Meters {
     #[lazy]
-    fn new(x: f64) -> Self {
-        Meters(x)
+    fn double(self: Box<Self>) -> f64 {
+        self.0 * 2.0
     }
 }
 
