@@ -24,9 +24,11 @@ mod daisy {
     ) -> ::lazy::Lazy<Arr> {
         #[allow(
             unused_imports,
-            reason = "call dispatch picks one of the two traits per call"
+            reason = "dispatch picks one trait of each pair per use"
         )]
-        use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
+        use ::lazy::__private::lift::{
+            ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
+        };
         let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
         let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
         (&&::lazy::__private::lift::Callee(f))
@@ -49,9 +51,11 @@ mod daisy {
     ) -> ::lazy::Lazy<Arr> {
         #[allow(
             unused_imports,
-            reason = "call dispatch picks one of the two traits per call"
+            reason = "dispatch picks one trait of each pair per use"
         )]
-        use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
+        use ::lazy::__private::lift::{
+            ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
+        };
         let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
         let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
         (&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b))

@@ -243,3 +243,23 @@ fn lazy_and_plain_arguments_mix() {
     assert_eq!(strict(arithmetic(&a, 3)), arithmetic_eager(7, 3));
     assert_eq!(strict(arithmetic(a.clone(), a)), arithmetic_eager(7, 7));
 }
+
+#[autodask(inline)]
+fn roots(xs: ndarray::Array1<f64>) -> (ndarray::Array1<f64>, f64) {
+    (xs.mapv(f64::sqrt), std::f64::consts::PI * 2.0 + xs.sum())
+}
+
+#[autodask(inline)]
+fn roots_again(xs: ndarray::Array1<f64>) -> ndarray::Array1<f64> {
+    xs.mapv(f64::sqrt) * 2.0
+}
+
+#[test]
+fn function_paths_and_constants_are_leaves() {
+    let xs = Lazy::new(ndarray::Array1::from(vec![4.0, 9.0]));
+    let (root, sum) = strict(roots(&xs));
+    assert_eq!(root, ndarray::Array1::from(vec![2.0, 3.0]));
+    assert!((sum - (std::f64::consts::TAU + 13.0)).abs() < 1e-12);
+    let both = lazy::graph(&(roots(&xs), roots_again(&xs)));
+    assert_eq!(both.count_op(".mapv()"), 1, "{}", both.task_dict());
+}

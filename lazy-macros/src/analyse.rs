@@ -71,8 +71,12 @@ pub(crate) struct Node {
 pub(crate) enum NodeKind {
     /// A parameter or `let` binding: already a node.
     Local(Ident),
-    /// A literal or a constant path: a content-keyed leaf.
+    /// A literal, or operators over literals and constants: a content-keyed leaf.
     Leaf(Expr),
+    /// A path that is not a local (`PI`, `None`, `f64::sqrt`): a leaf by content if its
+    /// type can be fingerprinted, else by type if it is zero-sized (a function), else by
+    /// identity; decided at compile time by `lift::Constant`.
+    Constant(Expr),
     /// `a + b`, `a & b`, `a << b`, ...: the operator's impl on `Lazy`.
     Binary {
         op: BinOp,
@@ -410,7 +414,7 @@ impl Analyser {
                 {
                     NodeKind::Local(ident.clone())
                 }
-                _ => NodeKind::Leaf(expr.clone()),
+                _ => NodeKind::Constant(expr.clone()),
             },
             Expr::Binary(binary) => {
                 let lhs = self.boxed(&binary.left)?;
@@ -789,7 +793,7 @@ fn parse_vec_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Ex
 
 /// Whether a node is an operator, cast or parenthesis over leaves only.
 fn is_constant(kind: &NodeKind) -> bool {
-    let leaf = |node: &Node| matches!(node.kind, NodeKind::Leaf(_));
+    let leaf = |node: &Node| matches!(node.kind, NodeKind::Leaf(_) | NodeKind::Constant(_));
     match kind {
         NodeKind::Binary { lhs, rhs, .. } | NodeKind::Compare { lhs, rhs, .. } => {
             leaf(lhs) && leaf(rhs)

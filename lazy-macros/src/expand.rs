@@ -162,12 +162,12 @@ fn expand_inline(function: &Function<'_>, calls: bool, contents: &TokenStream) -
     let lift = paths::lift();
     let ItemFn { attrs, vis, .. } = function.item;
     let outer = outer_signature(function);
-    // The one lint suppression in generated code: which of the two dispatch traits a
-    // body's calls resolve to is only known after type checking.
+    // The one lint suppression in generated code: which dispatch traits a body's calls
+    // and constants resolve to is only known after type checking.
     let dispatch = calls.then(|| {
         quote! {
-            #[allow(unused_imports, reason = "call dispatch picks one of the two traits per call")]
-            use #lift::{ViaLazy as _, ViaPlain as _};
+            #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+            use #lift::{ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _};
         }
     });
     let params = function.params.iter().filter_map(|p| {

@@ -18,7 +18,8 @@ use crate::{hygiene, paths};
 /// The lowering of one body.
 #[derive(Debug, Default)]
 pub(crate) struct Rewriter {
-    /// Whether the body calls functions, so the call-dispatch traits must be in scope.
+    /// Whether the body calls functions or names constants, so the dispatch traits must be
+    /// in scope.
     pub(crate) calls: bool,
 }
 
@@ -76,6 +77,10 @@ impl Rewriter {
             NodeKind::Local(ident) => {
                 let clone = paths::clone();
                 quote_spanned!(span=> #clone(&#ident))
+            }
+            NodeKind::Constant(path) => {
+                self.calls = true;
+                quote_spanned!(span=> (&&#lift::Constant(#path)).lift_constant())
             }
             NodeKind::Leaf(expr) => {
                 let lazy = paths::lazy();

@@ -389,6 +389,48 @@ call_dispatch! {
     (A a, B b, C c, D d, E e, G g, H h, I i, J j, K k, L l, M m)
 }
 
+/// A path that is not a local (`PI`, `None`, `f64::sqrt`) inside a rewritten body, as a
+/// leaf. Dispatched like [`Callee`]: [`ViaContent`] (found first) keys a fingerprintable
+/// value by content, as a literal; otherwise [`ViaType`] keys a zero-sized value (a
+/// function item, a unit struct) by its type, which determines it, and anything else by
+/// identity.
+#[derive(Clone, Copy, Debug)]
+pub struct Constant<T>(pub T);
+
+/// A constant whose type has a [`Fingerprint`](crate::Fingerprint): a leaf by content.
+pub trait ViaContent<T> {
+    /// The constant as a node.
+    fn lift_constant(&self) -> Lazy<T>;
+}
+
+impl<T: crate::Fingerprint + Value> ViaContent<T> for &Constant<T> {
+    fn lift_constant(&self) -> Lazy<T> {
+        Lazy::new(self.0.clone())
+    }
+}
+
+/// Any other constant: by type if zero-sized (`f64::sqrt` in two functions is one node),
+/// else by identity.
+pub trait ViaType<T> {
+    /// The constant as a node.
+    fn lift_constant(&self) -> Lazy<T>;
+}
+
+impl<T: Value> ViaType<T> for Constant<T> {
+    fn lift_constant(&self) -> Lazy<T> {
+        if std::mem::size_of::<T>() == 0 {
+            let value = self.0.clone();
+            task(
+                Op::function(interned("const", type_name::<T>())),
+                (),
+                move |()| value.clone(),
+            )
+        } else {
+            Lazy::opaque(self.0.clone())
+        }
+    }
+}
+
 #[cfg(feature = "ndarray")]
 mod ndarray_fingerprint {
     use ndarray::{ArrayBase, Data, Dimension};

@@ -1,9 +1,8 @@
 fn h(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::Lazy<Arr> {
-    #[allow(
-        unused_imports,
-        reason = "call dispatch picks one of the two traits per call"
-    )]
-    use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{
+        ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
+    };
     let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
     let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
     (&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b))

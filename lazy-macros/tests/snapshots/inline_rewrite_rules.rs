@@ -4,11 +4,10 @@ fn shapes(
     n: impl ::lazy::IntoLazy<usize>,
     flag: impl ::lazy::IntoLazy<bool>,
 ) -> ::lazy::Lazy<(f64, Point)> {
-    #[allow(
-        unused_imports,
-        reason = "call dispatch picks one of the two traits per call"
-    )]
-    use ::lazy::__private::lift::{ViaLazy as _, ViaPlain as _};
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{
+        ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
+    };
     let p: ::lazy::Lazy<Point> = ::lazy::IntoLazy::into_lazy(p);
     let xs: ::lazy::Lazy<Vec<f64>> = ::lazy::IntoLazy::into_lazy(xs);
     let n: ::lazy::Lazy<usize> = ::lazy::IntoLazy::into_lazy(n);
