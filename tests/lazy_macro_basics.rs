@@ -123,3 +123,19 @@ fn a_panicking_body_is_an_error_naming_the_function() {
         "{error}"
     );
 }
+
+#[lazy]
+fn answer() -> i64 {
+    42
+}
+
+#[autodask(inline)]
+fn answer_plus(x: i64) -> i64 {
+    answer() + x
+}
+
+#[test]
+fn functions_without_parameters_are_nodes_too() {
+    assert_eq!(answer().key(), answer().key());
+    assert_eq!(strict(answer_plus(8)), 50);
+}
