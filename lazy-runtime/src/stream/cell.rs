@@ -1,0 +1,140 @@
+//! Stream cells: the memoized, lazily computed links of a [`Stream`].
+
+use std::sync::Arc;
+
+use super::{Error, Link, Stream};
+use crate::by_need::Suspension;
+
+/// The value of a forced cell: the end of the stream, or an element and the rest.
+pub(super) enum Step<T> {
+    Nil,
+    Cons(T, Stream<T>),
+}
+
+/// What a stream needs from a cell, whatever thunk type computes it.
+///
+/// Cells are shared through `Arc<dyn Cell<T>>`, so a cell and its thunk live in one
+/// allocation whatever the thunk's type.
+pub(super) trait Cell<T>: Send + Sync {
+    /// Forces the cell (at most one run of its thunk, from any thread).
+    fn force(&self) -> Result<&Step<T>, Error>;
+    /// Whether the thunk has run.
+    fn is_evaluated(&self) -> bool;
+    /// The forced step, without forcing.
+    fn peek(&self) -> Option<&Step<T>>;
+    /// Takes the forced step out, for an owner that is about to free the cell.
+    fn take(&mut self) -> Option<Result<Step<T>, Error>>;
+}
+
+/// A cell computed by the thunk `F`.
+///
+/// # Invariants
+///
+/// - A cell is forced at most once (it is a [`Suspension`]): elements are memoized.
+/// - Dropping a cell frees the cells after it that nobody else holds *iteratively*: the
+///   `Drop` below unlinks uniquely owned tails one by one, so dropping a fully evaluated
+///   stream of any length uses constant stack.
+pub(super) struct Node<T, F> {
+    suspension: Suspension<Step<T>, F>,
+}
+
+impl<T, F> Node<T, F>
+where
+    F: FnOnce() -> Result<Step<T>, Error>,
+{
+    pub(super) fn new(thunk: F) -> Self {
+        live::created();
+        Self {
+            suspension: Suspension::new(thunk),
+        }
+    }
+}
+
+impl<T> Node<T, fn() -> Result<Step<T>, Error>> {
+    pub(super) fn ready(step: Step<T>) -> Self {
+        live::created();
+        Self {
+            suspension: Suspension::ready(step),
+        }
+    }
+}
+
+impl<T, F> Cell<T> for Node<T, F>
+where
+    T: Send + Sync,
+    F: FnOnce() -> Result<Step<T>, Error> + Send,
+{
+    #[inline]
+    fn force(&self) -> Result<&Step<T>, Error> {
+        self.suspension.force()
+    }
+
+    fn is_evaluated(&self) -> bool {
+        self.suspension.peek().is_some()
+    }
+
+    fn peek(&self) -> Option<&Step<T>> {
+        self.suspension.peek()?.ok()
+    }
+
+    fn take(&mut self) -> Option<Result<Step<T>, Error>> {
+        self.suspension.take()
+    }
+}
+
+impl<T, F> Drop for Node<T, F> {
+    fn drop(&mut self) {
+        live::dropped();
+        let mut next = tail_of(self.suspension.take());
+        // Unlink the uniquely owned part of the chain one cell at a time. A tail that is
+        // shared (or weakly referenced) stops the walk: its last owner frees it later,
+        // with this same loop.
+        while let Some(mut stream) = next {
+            let Link::Strong(cell) = &mut stream.link else {
+                break;
+            };
+            match Arc::get_mut(cell) {
+                Some(cell) => next = tail_of(cell.take()),
+                None => break,
+            }
+        }
+    }
+}
+
+fn tail_of<T>(step: Option<Result<Step<T>, Error>>) -> Option<Stream<T>> {
+    match step {
+        Some(Ok(Step::Cons(_, tail))) => Some(tail),
+        _ => None,
+    }
+}
+
+/// Live-cell counting for this crate's unit tests. Per thread, so that tests running in
+/// parallel do not see each other's cells; it counts only cells created and freed on the
+/// test's own thread. Compiled out of the library.
+#[cfg(test)]
+pub(super) mod live {
+    use std::cell::Cell;
+
+    thread_local!(static LIVE: Cell<isize> = const { Cell::new(0) });
+
+    pub(in crate::stream) fn created() {
+        LIVE.with(|live| live.set(live.get() + 1));
+    }
+
+    pub(in crate::stream) fn dropped() {
+        LIVE.with(|live| live.set(live.get() - 1));
+    }
+
+    /// Cells created minus cells freed on this thread so far.
+    pub(in crate::stream) fn count() -> isize {
+        LIVE.with(Cell::get)
+    }
+}
+
+#[cfg(not(test))]
+mod live {
+    #[inline(always)]
+    pub(super) fn created() {}
+    #[inline(always)]
+    pub(super) fn dropped() {}
+}
