@@ -7,7 +7,7 @@
 use std::fmt;
 use std::mem;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::stream::Error;
 
@@ -182,20 +182,19 @@ impl<T: fmt::Debug> fmt::Debug for ByNeed<T> {
 /// # Invariants
 ///
 /// - `value` is set exactly once, by the thread that took the thunk out of `state`
-///   (only the computing thread binds), and before `state` becomes `Done`.
-/// - `state` is `Pending` until a thread takes the thunk, `Running` while that thread runs
-///   it (no lock held), `Done` afterwards; it never goes back.
-/// - Waiters are only woken through the condition variable when one registered, so the
-///   uncontended path makes no system call.
+///   (only the computing thread binds).
+/// - `state` is `Pending` until a thread takes the thunk, then `Running` with that thread's
+///   token forever (or `Done` for a suspension made ready or emptied); it never goes back.
+/// - Other threads wait on `value` itself ([`OnceLock::wait`]), so the uncontended path
+///   takes the lock once and makes no system call.
 pub(crate) struct Suspension<V, F> {
     state: Mutex<State<F>>,
-    finished: Condvar,
     value: OnceLock<Result<V, Error>>,
 }
 
 enum State<F> {
     Pending(F),
-    Running { owner: usize, waiters: bool },
+    Running(usize),
     Done,
 }
 
@@ -207,7 +206,6 @@ where
     pub(crate) fn new(thunk: F) -> Self {
         Self {
             state: Mutex::new(State::Pending(thunk)),
-            finished: Condvar::new(),
             value: OnceLock::new(),
         }
     }
@@ -225,45 +223,25 @@ where
     fn force_slow(&self) -> Result<&V, Error> {
         let me = thread_token();
         let mut state = lock(&self.state);
-        loop {
-            match &mut *state {
-                State::Done => break,
-                State::Running { owner, .. } if *owner == me => return Err(Error::cycle()),
-                State::Running { waiters, .. } => {
-                    *waiters = true;
-                    state = self
-                        .finished
-                        .wait(state)
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
-                State::Pending(_) => {
-                    let running = State::Running {
-                        owner: me,
-                        waiters: false,
-                    };
-                    let State::Pending(thunk) = mem::replace(&mut *state, running) else {
-                        unreachable!("bug in lazy-runtime: the state was just matched as pending")
-                    };
-                    drop(state);
-                    let result = panic::catch_unwind(AssertUnwindSafe(thunk))
-                        .unwrap_or_else(|payload| Err(Error::panicked(&*payload)));
-                    assert!(
-                        self.value.set(result).is_ok(),
-                        "bug in lazy-runtime: a suspension was bound twice"
-                    );
-                    let previous = mem::replace(&mut *lock(&self.state), State::Done);
-                    if let State::Running { waiters: true, .. } = previous {
-                        self.finished.notify_all();
-                    }
-                    break;
+        match mem::replace(&mut *state, State::Running(me)) {
+            State::Pending(thunk) => {
+                drop(state);
+                assert!(
+                    self.value.set(run(thunk)).is_ok(),
+                    "bug in lazy-runtime: a suspension was bound twice"
+                );
+            }
+            State::Running(owner) => {
+                *state = State::Running(owner);
+                drop(state);
+                // The owner cannot finish while it is here, so its own demand is a cycle.
+                if owner == me && self.value.get().is_none() {
+                    return Err(Error::cycle());
                 }
             }
+            State::Done => *state = State::Done,
         }
-        self.value
-            .get()
-            .expect("bug in lazy-runtime: a finished suspension has no value")
-            .as_ref()
-            .map_err(Error::clone)
+        self.value.wait().as_ref().map_err(Error::clone)
     }
 }
 
@@ -272,7 +250,6 @@ impl<V, F> Suspension<V, F> {
     pub(crate) fn ready(value: V) -> Self {
         Self {
             state: Mutex::new(State::Done),
-            finished: Condvar::new(),
             value: OnceLock::from(Ok(value)),
         }
     }
@@ -289,6 +266,29 @@ impl<V, F> Suspension<V, F> {
         *state = State::Done;
         self.value.take()
     }
+
+    /// The result for an exclusive owner: runs a thunk that has not run (without
+    /// publishing the result, since nobody else can see this suspension) or takes the
+    /// published result out. Leaves the suspension empty.
+    pub(crate) fn run_or_take(&mut self) -> Result<V, Error>
+    where
+        F: FnOnce() -> Result<V, Error>,
+    {
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        match mem::replace(state, State::Done) {
+            State::Pending(thunk) => run(thunk),
+            State::Running(_) | State::Done => self
+                .value
+                .take()
+                .expect("bug in lazy-runtime: an exclusively owned suspension is still running"),
+        }
+    }
+}
+
+/// Runs a thunk, turning a panic into an error value.
+fn run<V>(thunk: impl FnOnce() -> Result<V, Error>) -> Result<V, Error> {
+    panic::catch_unwind(AssertUnwindSafe(thunk))
+        .unwrap_or_else(|payload| Err(Error::panicked(&*payload)))
 }
 
 /// Locks a mutex that is never held while user code runs, so poisoning cannot carry a

@@ -24,6 +24,9 @@ pub(super) trait Cell<T>: Send + Sync {
     fn peek(&self) -> Option<&Step<T>>;
     /// Takes the forced step out, for an owner that is about to free the cell.
     fn take(&mut self) -> Option<Result<Step<T>, Error>>;
+    /// The step for the cell's only owner: computed without publishing it if the cell was
+    /// not forced yet, taken out otherwise. Leaves the cell empty.
+    fn run_or_take(&mut self) -> Result<Step<T>, Error>;
 }
 
 /// A cell computed by the thunk `F`.
@@ -79,6 +82,10 @@ where
 
     fn take(&mut self) -> Option<Result<Step<T>, Error>> {
         self.suspension.take()
+    }
+
+    fn run_or_take(&mut self) -> Result<Step<T>, Error> {
+        self.suspension.run_or_take()
     }
 }
 

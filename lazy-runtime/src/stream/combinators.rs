@@ -72,11 +72,9 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
     /// ```
     #[must_use]
     pub fn chain(self, other: Self) -> Self {
-        Self::suspend(move || {
-            self.visit(|parts| match parts {
-                None => other.into_step(),
-                Some((head, tail)) => Ok(Step::Cons(head.clone(), tail.chain(other))),
-            })?
+        Self::suspend(move || match self.into_step()? {
+            Step::Nil => other.into_step(),
+            Step::Cons(head, tail) => Ok(Step::Cons(head, tail.chain(other))),
         })
     }
 
@@ -94,9 +92,9 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
             return nil();
         }
         Self::suspend(move || {
-            self.visit(|parts| match parts {
-                None => Step::Nil,
-                Some((head, tail)) => Step::Cons(head.clone(), tail.take(n - 1)),
+            Ok(match self.into_step()? {
+                Step::Nil => Step::Nil,
+                Step::Cons(head, tail) => Step::Cons(head, tail.take(n - 1)),
             })
         })
     }
@@ -123,9 +121,9 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
     pub(super) fn try_skip_now(self, n: usize) -> Result<Self, Error> {
         let mut rest = self;
         for _ in 0..n {
-            match rest.visit(|parts| parts.map(|(_, tail)| tail))? {
-                Some(tail) => rest = tail,
-                None => return Ok(nil()),
+            match rest.into_step()? {
+                Step::Cons(_, tail) => rest = tail,
+                Step::Nil => return Ok(nil()),
             }
         }
         Ok(rest)
@@ -184,8 +182,7 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
         T: Ord,
     {
         Self::suspend(move || {
-            let left = self.visit(|parts| parts.map(|(head, tail)| (head.clone(), tail)))?;
-            let Some((x, xs)) = left else {
+            let Step::Cons(x, xs) = self.into_step()? else {
                 return other.into_step();
             };
             other.visit(|parts| match parts {
@@ -303,9 +300,9 @@ where
     F: Fn(&T) -> U + Send + Sync + 'static,
 {
     Stream::suspend(move || {
-        source.visit(|parts| match parts {
-            None => Step::Nil,
-            Some((head, tail)) => Step::Cons(f(head), map(tail, f)),
+        Ok(match source.into_step()? {
+            Step::Nil => Step::Nil,
+            Step::Cons(head, tail) => Step::Cons(f(&head), map(tail, f)),
         })
     })
 }
@@ -320,15 +317,12 @@ where
         // skipped cells are freed as we go.
         let mut rest = source;
         loop {
-            let next = rest.visit(|parts| match parts {
-                None => Ok(Step::Nil),
-                Some((head, tail)) if keep(head) => Ok(Step::Cons(head.clone(), tail)),
-                Some((_, tail)) => Err(tail),
-            })?;
-            match next {
-                Ok(Step::Cons(head, tail)) => return Ok(Step::Cons(head, filter(tail, keep))),
-                Ok(Step::Nil) => return Ok(Step::Nil),
-                Err(tail) => rest = tail,
+            match rest.into_step()? {
+                Step::Nil => return Ok(Step::Nil),
+                Step::Cons(head, tail) if keep(&head) => {
+                    return Ok(Step::Cons(head, filter(tail, keep)));
+                }
+                Step::Cons(_, tail) => rest = tail,
             }
         }
     })
@@ -340,8 +334,8 @@ where
     P: Fn(&T) -> bool + Send + Sync + 'static,
 {
     Stream::suspend(move || {
-        source.visit(|parts| match parts {
-            Some((head, tail)) if keep(head) => Step::Cons(head.clone(), take_while(tail, keep)),
+        Ok(match source.into_step()? {
+            Step::Cons(head, tail) if keep(&head) => Step::Cons(head, take_while(tail, keep)),
             _ => Step::Nil,
         })
     })
@@ -358,14 +352,12 @@ where
         let (mut inner, mut outer) = (inner, outer);
         // Loops over empty inner streams instead of recursing through them.
         loop {
-            if let Some((head, tail)) =
-                inner.visit(|parts| parts.map(|(head, tail)| (head.clone(), tail)))?
-            {
+            if let Step::Cons(head, tail) = inner.into_step()? {
                 return Ok(Step::Cons(head, flat_map(tail, outer, f)));
             }
-            match outer.visit(|parts| parts.map(|(head, tail)| (f(head), tail)))? {
-                None => return Ok(Step::Nil),
-                Some((next_inner, next_outer)) => (inner, outer) = (next_inner, next_outer),
+            match outer.into_step()? {
+                Step::Nil => return Ok(Step::Nil),
+                Step::Cons(head, tail) => (inner, outer) = (f(&head), tail),
             }
         }
     })
@@ -379,14 +371,12 @@ where
     F: Fn(&T, &U) -> V + Send + Sync + 'static,
 {
     Stream::suspend(move || {
-        left.visit(|left_parts| {
-            let Some((x, xs)) = left_parts else {
-                return Ok(Step::Nil);
-            };
-            right.visit(|right_parts| match right_parts {
-                None => Step::Nil,
-                Some((y, ys)) => Step::Cons(f(x, y), zip_with(xs, ys, f)),
-            })
-        })?
+        let Step::Cons(x, xs) = left.into_step()? else {
+            return Ok(Step::Nil);
+        };
+        Ok(match right.into_step()? {
+            Step::Nil => Step::Nil,
+            Step::Cons(y, ys) => Step::Cons(f(&x, &y), zip_with(xs, ys, f)),
+        })
     })
 }

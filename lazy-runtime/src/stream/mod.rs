@@ -386,24 +386,24 @@ impl<T> Stream<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> Stream<T> {
-    /// Forces this stream's first cell and returns its step, moving the element out when no
-    /// one else holds the cell and cloning it otherwise.
+    /// Forces this stream's first cell and returns its step, consuming the handle.
+    ///
+    /// When this handle is the cell's only owner, the element is moved out and a cell that
+    /// was never forced is computed without publishing its value (no other thread can see
+    /// it); otherwise the memoized cell is forced and its element cloned.
     fn into_step(mut self) -> Result<Step<T>, Error> {
-        if let Link::Strong(cell) = &mut self.link {
-            cell.force()?;
-            if let Some(cell) = Arc::get_mut(cell) {
-                return match cell.take() {
-                    Some(Ok(Step::Cons(head, mut tail))) => {
-                        if tail.anchor.is_none() {
-                            tail.anchor = self.anchor.take();
-                        }
-                        Ok(Step::Cons(head, tail))
+        if let Link::Strong(cell) = &mut self.link
+            && let Some(cell) = Arc::get_mut(cell)
+        {
+            return Ok(match cell.run_or_take()? {
+                Step::Cons(head, mut tail) => {
+                    if tail.anchor.is_none() {
+                        tail.anchor = self.anchor.take();
                     }
-                    Some(Ok(Step::Nil)) => Ok(Step::Nil),
-                    Some(Err(error)) => Err(error),
-                    None => unreachable!("bug in lazy-runtime: a forced cell has no value"),
-                };
-            }
+                    Step::Cons(head, tail)
+                }
+                Step::Nil => Step::Nil,
+            });
         }
         self.visit(|parts| match parts {
             None => Step::Nil,
