@@ -198,9 +198,23 @@ enum State<F> {
     Done,
 }
 
+/// A suspended computation of a `V`: any `FnOnce() -> Result<V, Error>`, or a type of
+/// this crate that needs more than a closure can offer (stream sources that can advance in
+/// place).
+pub(crate) trait Thunk<V> {
+    /// Runs the computation.
+    fn run(self) -> Result<V, Error>;
+}
+
+impl<V, F: FnOnce() -> Result<V, Error>> Thunk<V> for F {
+    fn run(self) -> Result<V, Error> {
+        self()
+    }
+}
+
 impl<V, F> Suspension<V, F>
 where
-    F: FnOnce() -> Result<V, Error>,
+    F: Thunk<V>,
 {
     /// A suspension that runs `thunk` on first demand.
     pub(crate) fn new(thunk: F) -> Self {
@@ -267,12 +281,20 @@ impl<V, F> Suspension<V, F> {
         self.value.take()
     }
 
+    /// The thunk, if it has not run; for an exclusive owner.
+    pub(crate) fn pending_mut(&mut self) -> Option<&mut F> {
+        match self.state.get_mut().unwrap_or_else(PoisonError::into_inner) {
+            State::Pending(thunk) => Some(thunk),
+            State::Running(_) | State::Done => None,
+        }
+    }
+
     /// The result for an exclusive owner: runs a thunk that has not run (without
     /// publishing the result, since nobody else can see this suspension) or takes the
     /// published result out. Leaves the suspension empty.
     pub(crate) fn run_or_take(&mut self) -> Result<V, Error>
     where
-        F: FnOnce() -> Result<V, Error>,
+        F: Thunk<V>,
     {
         let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
         match mem::replace(state, State::Done) {
@@ -286,8 +308,8 @@ impl<V, F> Suspension<V, F> {
 }
 
 /// Runs a thunk, turning a panic into an error value.
-fn run<V>(thunk: impl FnOnce() -> Result<V, Error>) -> Result<V, Error> {
-    panic::catch_unwind(AssertUnwindSafe(thunk))
+fn run<V>(thunk: impl Thunk<V>) -> Result<V, Error> {
+    panic::catch_unwind(AssertUnwindSafe(|| thunk.run()))
         .unwrap_or_else(|payload| Err(Error::panicked(&*payload)))
 }
 

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::{Error, Link, Stream};
-use crate::by_need::Suspension;
+use crate::by_need::{Suspension, Thunk};
 
 /// The value of a forced cell: the end of the stream, or an element and the rest.
 pub(super) enum Step<T> {
@@ -27,7 +27,22 @@ pub(super) trait Cell<T>: Send + Sync {
     /// The step for the cell's only owner: computed without publishing it if the cell was
     /// not forced yet, taken out otherwise. Leaves the cell empty.
     fn run_or_take(&mut self) -> Result<Step<T>, Error>;
+    /// For the cell's only owner: if the cell is an unforced source that can advance in
+    /// place, produces its element and turns the cell into the rest of the stream (`None`
+    /// when the source cannot; `Some(Ok(None))` at the end).
+    fn advance_in_place(&mut self) -> Option<Result<Option<T>, Error>>;
 }
+
+/// The thunk of a stream cell.
+pub(super) trait StreamThunk<T>: Thunk<Step<T>> {
+    /// Produces the cell's element and becomes the thunk of the next cell, if this kind of
+    /// thunk can; see [`Cell::advance_in_place`].
+    fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
+        None
+    }
+}
+
+impl<T, F: FnOnce() -> Result<Step<T>, Error>> StreamThunk<T> for F {}
 
 /// A cell computed by the thunk `F`.
 ///
@@ -43,7 +58,7 @@ pub(super) struct Node<T, F> {
 
 impl<T, F> Node<T, F>
 where
-    F: FnOnce() -> Result<Step<T>, Error>,
+    F: StreamThunk<T>,
 {
     pub(super) fn new(thunk: F) -> Self {
         live::created();
@@ -65,7 +80,7 @@ impl<T> Node<T, fn() -> Result<Step<T>, Error>> {
 impl<T, F> Cell<T> for Node<T, F>
 where
     T: Send + Sync,
-    F: FnOnce() -> Result<Step<T>, Error> + Send,
+    F: StreamThunk<T> + Send,
 {
     #[inline]
     fn force(&self) -> Result<&Step<T>, Error> {
@@ -86,6 +101,10 @@ where
 
     fn run_or_take(&mut self) -> Result<Step<T>, Error> {
         self.suspension.run_or_take()
+    }
+
+    fn advance_in_place(&mut self) -> Option<Result<Option<T>, Error>> {
+        self.suspension.pending_mut()?.advance()
     }
 }
 

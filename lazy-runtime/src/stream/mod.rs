@@ -201,9 +201,9 @@ pub fn from<T>(start: T) -> Stream<T>
 where
     T: Clone + Add<Output = T> + From<u8> + Send + Sync + 'static,
 {
-    Stream::suspend(move || {
-        let next = start.clone() + T::from(1);
-        Ok(Step::Cons(start, from(next)))
+    unfold(start, |n: T| {
+        let next = n.clone() + T::from(1);
+        Some((n, next))
     })
 }
 
@@ -262,20 +262,78 @@ where
     T: Clone + Send + Sync + 'static,
     F: Fn(S) -> Option<(T, S)> + Send + Sync + 'static,
 {
-    fn go<S, T, F>(state: S, step: Arc<F>) -> Stream<T>
-    where
-        S: Send + 'static,
-        T: Clone + Send + Sync + 'static,
-        F: Fn(S) -> Option<(T, S)> + Send + Sync + 'static,
-    {
-        Stream::suspend(move || {
-            Ok(match step(state) {
-                Some((value, state)) => Step::Cons(value, go(state, step)),
-                None => Step::Nil,
-            })
+    Unfold {
+        state: Some(state),
+        step: Arc::new(step),
+    }
+    .into_stream()
+}
+
+/// The thunk of an [`unfold`] cell: the state and the shared step function.
+///
+/// An iterator that is the only owner of an unforced `Unfold` cell advances it in place
+/// (one element per call, same allocation) instead of allocating the next cell and freeing
+/// this one: nobody else can see the cell, so this is indistinguishable from walking the
+/// cells, and it makes consuming a generated stream allocation-free.
+struct Unfold<S, F> {
+    /// `None` once the step function ended the stream, failed, or the state moved on.
+    state: Option<S>,
+    step: Arc<F>,
+}
+
+impl<S, T, F> Unfold<S, F>
+where
+    S: Send + 'static,
+    T: Clone + Send + Sync + 'static,
+    F: Fn(S) -> Option<(T, S)> + Send + Sync + 'static,
+{
+    fn into_stream(self) -> Stream<T> {
+        Stream::from_cell(Arc::new(Node::new(self)))
+    }
+}
+
+impl<S, T, F> crate::by_need::Thunk<Step<T>> for Unfold<S, F>
+where
+    S: Send + 'static,
+    T: Clone + Send + Sync + 'static,
+    F: Fn(S) -> Option<(T, S)> + Send + Sync + 'static,
+{
+    fn run(self) -> Result<Step<T>, Error> {
+        let Some(state) = self.state else {
+            return Ok(Step::Nil);
+        };
+        Ok(match (self.step)(state) {
+            Some((value, state)) => {
+                let rest = Self {
+                    state: Some(state),
+                    step: self.step,
+                };
+                Step::Cons(value, rest.into_stream())
+            }
+            None => Step::Nil,
         })
     }
-    go(state, Arc::new(step))
+}
+
+impl<S, T, F> cell::StreamThunk<T> for Unfold<S, F>
+where
+    S: Send + 'static,
+    T: Clone + Send + Sync + 'static,
+    F: Fn(S) -> Option<(T, S)> + Send + Sync + 'static,
+{
+    fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
+        let state = self.state.take()?;
+        let step = &*self.step;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(state)));
+        Some(match result {
+            Ok(Some((value, state))) => {
+                self.state = Some(state);
+                Ok(Some(value))
+            }
+            Ok(None) => Ok(None),
+            Err(payload) => Err(Error::panicked(&*payload)),
+        })
+    }
 }
 
 /// A stream that pulls from `iterable` lazily, one element per demanded cell.
@@ -409,6 +467,15 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
             None => Step::Nil,
             Some((head, tail)) => Step::Cons(head.clone(), tail),
         })
+    }
+
+    /// If this handle is the only owner of an unforced source cell, advances it in place;
+    /// see [`cell::Cell::advance_in_place`].
+    fn advance_in_place(&mut self) -> Option<Result<Option<T>, Error>> {
+        let Link::Strong(cell) = &mut self.link else {
+            return None;
+        };
+        Arc::get_mut(cell)?.advance_in_place()
     }
 
     /// Forces the first cell: its element and the rest of the stream, or `None` at the end.
@@ -688,7 +755,18 @@ impl<T: Clone + Send + Sync + 'static> Iterator for TryIter<T> {
     type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match self.rest.take()?.into_step() {
+        let mut rest = self.rest.take()?;
+        if let Some(advanced) = rest.advance_in_place() {
+            return match advanced {
+                Ok(Some(head)) => {
+                    self.rest = Some(rest);
+                    Some(Ok(head))
+                }
+                Ok(None) => None,
+                Err(error) => Some(Err(error)),
+            };
+        }
+        match rest.into_step() {
             Ok(Step::Nil) => None,
             Ok(Step::Cons(head, tail)) => {
                 self.rest = Some(tail);

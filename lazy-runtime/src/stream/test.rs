@@ -313,3 +313,70 @@ fn io_errors_are_elements_and_end_the_stream() {
     assert_eq!(error.to_string(), "i/o error: disk on fire");
     assert!(std::error::Error::source(error).is_some());
 }
+
+#[test]
+fn an_unshared_source_advances_in_place_without_new_cells() {
+    let live = LiveCells::start();
+    let mut peak = 0;
+    let mut iterator = from(0_u64).into_iter();
+    for expected in 0..1000 {
+        assert_eq!(iterator.next(), Some(expected));
+        peak = peak.max(live.now());
+    }
+    assert_eq!(peak, 1); // one cell, advanced in place
+    drop(iterator);
+    assert_eq!(live.now(), 0);
+}
+
+#[test]
+fn a_shared_source_is_memoized_not_advanced_in_place() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let source = {
+        let runs = Arc::clone(&runs);
+        super::unfold(0_u64, move |n| {
+            runs.fetch_add(1, Ordering::SeqCst);
+            Some((n, n + 1))
+        })
+    };
+    let other = source.clone();
+    assert_eq!(
+        source.into_iter().take(5).collect::<Vec<_>>(),
+        [0, 1, 2, 3, 4]
+    );
+    assert_eq!(
+        other.into_iter().take(5).collect::<Vec<_>>(),
+        [0, 1, 2, 3, 4]
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 5);
+}
+
+#[test]
+fn a_panicking_source_advanced_in_place_is_an_error_item() {
+    let source = super::unfold(0_u32, |n| {
+        assert!(n < 2, "source exhausted");
+        Some((n, n + 1))
+    });
+    let items: Vec<_> = source.try_iter().collect();
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        items[2].as_ref().unwrap_err().to_string(),
+        "thunk panicked: source exhausted"
+    );
+}
+
+#[test]
+fn consuming_lines_closes_the_reader_at_the_end() {
+    let read = Arc::new(AtomicUsize::new(0));
+    let closed = Arc::new(AtomicUsize::new(0));
+    let reader = CountingReader {
+        data: io::Cursor::new(b"a\nb\n".to_vec()),
+        read: Arc::clone(&read),
+        closed: Arc::clone(&closed),
+    };
+    let mut lines = super::lines(BufReader::new(reader)).into_iter();
+    assert_eq!(lines.next().unwrap().unwrap(), "a");
+    assert_eq!(closed.load(Ordering::SeqCst), 0);
+    assert_eq!(lines.next().unwrap().unwrap(), "b");
+    assert!(lines.next().is_none());
+    assert_eq!(closed.load(Ordering::SeqCst), 1);
+}
