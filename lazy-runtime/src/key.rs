@@ -392,12 +392,7 @@ mod tests {
 
     #[test]
     fn type_is_part_of_the_key() {
-        let keys = [
-            of_value(&1i64),
-            of_value(&1u8),
-            of_value(&1.0f64),
-            of_value(&true),
-        ];
+        let keys = [of_value(&1i64), of_value(&1u8), of_value(&1.0f64), of_value(&true)];
         for (i, a) in keys.iter().enumerate() {
             for b in &keys[i + 1..] {
                 assert_ne!(a, b);
