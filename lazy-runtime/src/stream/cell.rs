@@ -61,7 +61,7 @@ where
     F: StreamThunk<T>,
 {
     pub(super) fn new(thunk: F) -> Self {
-        live::created();
+        live::on_create();
         Self {
             suspension: Suspension::new(thunk),
         }
@@ -70,7 +70,7 @@ where
 
 impl<T> Node<T, fn() -> Result<Step<T>, Error>> {
     pub(super) fn ready(step: Step<T>) -> Self {
-        live::created();
+        live::on_create();
         Self {
             suspension: Suspension::ready(step),
         }
@@ -110,7 +110,7 @@ where
 
 impl<T, F> Drop for Node<T, F> {
     fn drop(&mut self) {
-        live::dropped();
+        live::on_drop();
         let mut next = tail_of(self.suspension.take());
         // Unlink the uniquely owned part of the chain one cell at a time. A tail that is
         // shared (or weakly referenced) stops the walk: its last owner frees it later,
@@ -141,13 +141,17 @@ fn tail_of<T>(step: Option<Result<Step<T>, Error>>) -> Option<Stream<T>> {
 pub(super) mod live {
     use std::cell::Cell;
 
-    thread_local!(static LIVE: Cell<isize> = const { Cell::new(0) });
-
-    pub(in crate::stream) fn created() {
-        LIVE.with(|live| live.set(live.get() + 1));
+    thread_local! {
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static CREATED: Cell<usize> = const { Cell::new(0) };
     }
 
-    pub(in crate::stream) fn dropped() {
+    pub(in crate::stream) fn on_create() {
+        LIVE.with(|live| live.set(live.get() + 1));
+        CREATED.with(|created| created.set(created.get() + 1));
+    }
+
+    pub(in crate::stream) fn on_drop() {
         LIVE.with(|live| live.set(live.get() - 1));
     }
 
@@ -155,12 +159,17 @@ pub(super) mod live {
     pub(in crate::stream) fn count() -> isize {
         LIVE.with(Cell::get)
     }
+
+    /// Cells created on this thread so far.
+    pub(in crate::stream) fn created() -> usize {
+        CREATED.with(Cell::get)
+    }
 }
 
 #[cfg(not(test))]
 mod live {
     #[inline(always)]
-    pub(super) fn created() {}
+    pub(super) fn on_create() {}
     #[inline(always)]
-    pub(super) fn dropped() {}
+    pub(super) fn on_drop() {}
 }

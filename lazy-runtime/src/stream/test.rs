@@ -123,6 +123,21 @@ fn dropping_hamming_frees_all_cells() {
 }
 
 #[test]
+fn hamming_creates_a_constant_number_of_cells_per_element() {
+    let cells_for = |n: usize| {
+        let before = live::created();
+        assert!(hamming().nth(n - 1).is_some());
+        live::created() - before
+    };
+    // Linear work: a bounded number of cells per element whatever N (each element costs
+    // one cell of each merge and at most one of each of the three maps).
+    for n in [1_000, 5_000, 10_000] {
+        let cells = cells_for(n);
+        assert!(cells <= 5 * n, "{cells} cells for {n} elements");
+    }
+}
+
+#[test]
 fn consuming_without_the_head_runs_in_constant_memory() {
     let live = LiveCells::start();
     let mut peak = 0;
