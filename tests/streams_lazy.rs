@@ -225,3 +225,38 @@ fn dropping_ten_million_evaluated_cells_does_not_overflow_the_stack() {
     assert!(xs.is_evaluated());
     drop(xs);
 }
+
+#[test]
+fn threads_reading_one_stream_compute_each_element_once() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let squares = {
+        let runs = Arc::clone(&runs);
+        stream::from(0_u64).map(move |x| {
+            runs.fetch_add(1, Ordering::SeqCst);
+            x * x
+        })
+    };
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let squares = squares.clone();
+            thread::spawn(move || squares.iter().take(2000).sum::<u64>())
+        })
+        .collect();
+    let expected: u64 = (0..2000_u64).map(|x| x * x).sum();
+    for reader in readers {
+        assert_eq!(reader.join().unwrap(), expected);
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 2000);
+}
+
+#[test]
+fn a_self_referential_stream_can_be_buffered_on_another_thread() {
+    let live = Arc::new(AtomicUsize::new(0));
+    let values: Vec<u64> = tracked_hamming(&live)
+        .buffer(8)
+        .take(12)
+        .iter()
+        .map(|t| t.value)
+        .collect();
+    assert_eq!(values, [1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16]);
+}
