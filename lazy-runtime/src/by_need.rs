@@ -203,7 +203,9 @@ enum State<F> {
 /// place).
 pub(crate) trait Thunk<V> {
     /// Runs the computation.
-    fn run(self) -> Result<V, Error>;
+    fn run(self) -> Result<V, Error>
+    where
+        Self: Sized;
 }
 
 impl<V, F: FnOnce() -> Result<V, Error>> Thunk<V> for F {
@@ -286,6 +288,19 @@ impl<V, F> Suspension<V, F> {
         match self.state.get_mut().unwrap_or_else(PoisonError::into_inner) {
             State::Pending(thunk) => Some(thunk),
             State::Running(_) | State::Done => None,
+        }
+    }
+
+    /// Moves the thunk out if it has not run, leaving the suspension empty; for an
+    /// exclusive owner that will run it some other way.
+    pub(crate) fn take_pending(&mut self) -> Option<F> {
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        match mem::replace(state, State::Done) {
+            State::Pending(thunk) => Some(thunk),
+            other => {
+                *state = other;
+                None
+            }
         }
     }
 

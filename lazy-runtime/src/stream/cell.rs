@@ -28,21 +28,33 @@ pub(super) trait Cell<T>: Send + Sync {
     /// not forced yet, taken out otherwise. Leaves the cell empty.
     fn run_or_take(&mut self) -> Result<Step<T>, Error>;
     /// For the cell's only owner: if the cell is an unforced source that can advance in
-    /// place, produces its element and turns the cell into the rest of the stream (`None`
-    /// when the source cannot; `Some(Ok(None))` at the end).
-    fn advance_in_place(&mut self) -> Option<Result<Option<T>, Error>>;
+    /// place, moves its thunk out (leaving the cell empty), so that the owner can advance
+    /// it without going through the shared cell at all.
+    fn detach(&mut self) -> Option<Box<dyn StreamThunk<T> + Send>>;
 }
 
 /// The thunk of a stream cell.
 pub(super) trait StreamThunk<T>: Thunk<Step<T>> {
     /// Produces the cell's element and becomes the thunk of the next cell, if this kind of
-    /// thunk can; see [`Cell::advance_in_place`].
+    /// thunk can; see [`Cell::detach`].
     fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
         None
+    }
+
+    /// Whether [`advance`](Self::advance) works for this thunk.
+    fn can_advance(&self) -> bool {
+        false
     }
 }
 
 impl<T, F: FnOnce() -> Result<Step<T>, Error>> StreamThunk<T> for F {}
+
+/// Runs `f`, turning a panic into an error value (for user code run by
+/// [`StreamThunk::advance`], which runs outside a suspension's own guard).
+pub(super) fn guarded<R>(f: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(Error::panicked(&*payload)))
+}
 
 /// A cell computed by the thunk `F`.
 ///
@@ -80,7 +92,7 @@ impl<T> Node<T, fn() -> Result<Step<T>, Error>> {
 impl<T, F> Cell<T> for Node<T, F>
 where
     T: Send + Sync,
-    F: StreamThunk<T> + Send,
+    F: StreamThunk<T> + Send + 'static,
 {
     #[inline]
     fn force(&self) -> Result<&Step<T>, Error> {
@@ -103,8 +115,12 @@ where
         self.suspension.run_or_take()
     }
 
-    fn advance_in_place(&mut self) -> Option<Result<Option<T>, Error>> {
-        self.suspension.pending_mut()?.advance()
+    fn detach(&mut self) -> Option<Box<dyn StreamThunk<T> + Send>> {
+        if !self.suspension.pending_mut()?.can_advance() {
+            return None;
+        }
+        let thunk = self.suspension.take_pending()?;
+        Some(Box::new(thunk))
     }
 }
 

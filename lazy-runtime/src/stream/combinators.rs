@@ -4,8 +4,9 @@
 use std::iter::Sum;
 use std::sync::Arc;
 
-use super::cell::Step;
-use super::{Error, Stream, nil};
+use super::cell::{Step, StreamThunk, guarded};
+use super::{Error, Source, Stream, nil, pull};
+use crate::by_need::Thunk;
 
 impl<T: Clone + Send + Sync + 'static> Stream<T> {
     /// The stream of `f(x)` for each element `x`, computed on demand (Oz's `LMap`).
@@ -91,11 +92,9 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
         if n == 0 {
             return nil();
         }
-        Self::suspend(move || {
-            Ok(match self.into_step()? {
-                Step::Nil => Step::Nil,
-                Step::Cons(head, tail) => Step::Cons(head, tail.take(n - 1)),
-            })
+        Self::suspend(Take {
+            source: Some(self.into()),
+            remaining: n,
         })
     }
 
@@ -299,11 +298,9 @@ where
     U: Clone + Send + Sync + 'static,
     F: Fn(&T) -> U + Send + Sync + 'static,
 {
-    Stream::suspend(move || {
-        Ok(match source.into_step()? {
-            Step::Nil => Step::Nil,
-            Step::Cons(head, tail) => Step::Cons(f(&head), map(tail, f)),
-        })
+    Stream::suspend(Map {
+        source: Some(source.into()),
+        f,
     })
 }
 
@@ -312,20 +309,139 @@ where
     T: Clone + Send + Sync + 'static,
     P: Fn(&T) -> bool + Send + Sync + 'static,
 {
-    Stream::suspend(move || {
-        // A loop, not recursion, over the rejected elements; only `rest` is held, so the
-        // skipped cells are freed as we go.
-        let mut rest = source;
-        loop {
-            match rest.into_step()? {
-                Step::Nil => return Ok(Step::Nil),
-                Step::Cons(head, tail) if keep(&head) => {
-                    return Ok(Step::Cons(head, filter(tail, keep)));
-                }
-                Step::Cons(_, tail) => rest = tail,
+    Stream::suspend(Filter {
+        source: Some(source.into()),
+        keep,
+    })
+}
+
+// The thunks of `map`, `filter` and `take` are structs rather than closures so that they
+// can also advance in place (`StreamThunk::advance`): an iterator that is the only owner of
+// such a cell pulls elements through the whole pipeline without allocating a cell per
+// element. Nobody else can see the cell, so that cannot be told apart from walking cells.
+
+/// The thunk of a [`Stream::map`] cell.
+struct Map<T, F> {
+    source: Option<Source<T>>,
+    f: Arc<F>,
+}
+
+impl<T, U, F> Thunk<Step<U>> for Map<T, F>
+where
+    T: Clone + Send + Sync + 'static,
+    U: Clone + Send + Sync + 'static,
+    F: Fn(&T) -> U + Send + Sync + 'static,
+{
+    fn run(mut self) -> Result<Step<U>, Error> {
+        Ok(match pull(&mut self.source)? {
+            None => Step::Nil,
+            Some(head) => Step::Cons((self.f)(&head), Stream::suspend(self)),
+        })
+    }
+}
+
+impl<T, U, F> StreamThunk<U> for Map<T, F>
+where
+    T: Clone + Send + Sync + 'static,
+    U: Clone + Send + Sync + 'static,
+    F: Fn(&T) -> U + Send + Sync + 'static,
+{
+    fn can_advance(&self) -> bool {
+        true
+    }
+
+    fn advance(&mut self) -> Option<Result<Option<U>, Error>> {
+        Some(guarded(|| {
+            Ok(pull(&mut self.source)?.map(|head| (self.f)(&head)))
+        }))
+    }
+}
+
+/// The thunk of a [`Stream::filter`] cell.
+struct Filter<T, P> {
+    source: Option<Source<T>>,
+    keep: Arc<P>,
+}
+
+impl<T, P> Filter<T, P>
+where
+    T: Clone + Send + Sync + 'static,
+    P: Fn(&T) -> bool + Send + Sync + 'static,
+{
+    /// The next kept element. A loop, not recursion, over the rejected elements; only the
+    /// source's current cell is held, so the skipped cells are freed as it goes.
+    fn next_kept(&mut self) -> Result<Option<T>, Error> {
+        while let Some(head) = pull(&mut self.source)? {
+            if (self.keep)(&head) {
+                return Ok(Some(head));
             }
         }
-    })
+        Ok(None)
+    }
+}
+
+impl<T, P> Thunk<Step<T>> for Filter<T, P>
+where
+    T: Clone + Send + Sync + 'static,
+    P: Fn(&T) -> bool + Send + Sync + 'static,
+{
+    fn run(mut self) -> Result<Step<T>, Error> {
+        Ok(match self.next_kept()? {
+            None => Step::Nil,
+            Some(head) => Step::Cons(head, Stream::suspend(self)),
+        })
+    }
+}
+
+impl<T, P> StreamThunk<T> for Filter<T, P>
+where
+    T: Clone + Send + Sync + 'static,
+    P: Fn(&T) -> bool + Send + Sync + 'static,
+{
+    fn can_advance(&self) -> bool {
+        true
+    }
+
+    fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
+        Some(guarded(|| self.next_kept()))
+    }
+}
+
+/// The thunk of a [`Stream::take`] cell.
+struct Take<T> {
+    source: Option<Source<T>>,
+    remaining: usize,
+}
+
+impl<T: Clone + Send + Sync + 'static> Take<T> {
+    fn next_taken(&mut self) -> Result<Option<T>, Error> {
+        if self.remaining == 0 {
+            self.source = None; // not needed any more: free it now
+            return Ok(None);
+        }
+        self.remaining -= 1;
+        pull(&mut self.source)
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Thunk<Step<T>> for Take<T> {
+    fn run(mut self) -> Result<Step<T>, Error> {
+        Ok(match self.next_taken()? {
+            None => Step::Nil,
+            Some(head) if self.remaining == 0 => Step::Cons(head, nil()),
+            Some(head) => Step::Cons(head, Stream::suspend(self)),
+        })
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> StreamThunk<T> for Take<T> {
+    fn can_advance(&self) -> bool {
+        true
+    }
+
+    fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
+        Some(self.next_taken())
+    }
 }
 
 fn take_while<T, P>(source: Stream<T>, keep: Arc<P>) -> Stream<T>

@@ -288,7 +288,7 @@ where
     F: Fn(S) -> Option<(T, S)> + Send + Sync + 'static,
 {
     fn into_stream(self) -> Stream<T> {
-        Stream::from_cell(Arc::new(Node::new(self)))
+        Stream::suspend(self)
     }
 }
 
@@ -321,18 +321,19 @@ where
     T: Clone + Send + Sync + 'static,
     F: Fn(S) -> Option<(T, S)> + Send + Sync + 'static,
 {
+    fn can_advance(&self) -> bool {
+        true
+    }
+
     fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
         let state = self.state.take()?;
         let step = &*self.step;
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(state)));
-        Some(match result {
-            Ok(Some((value, state))) => {
+        Some(cell::guarded(|| Ok(step(state))).map(|next| {
+            next.map(|(value, state)| {
                 self.state = Some(state);
-                Ok(Some(value))
-            }
-            Ok(None) => Ok(None),
-            Err(payload) => Err(Error::panicked(&*payload)),
-        })
+                value
+            })
+        }))
     }
 }
 
@@ -367,7 +368,7 @@ impl<T: Send + Sync + 'static> Stream<T> {
     /// A cell computed by `thunk` on first demand.
     fn suspend<F>(thunk: F) -> Self
     where
-        F: FnOnce() -> Result<Step<T>, Error> + Send + 'static,
+        F: cell::StreamThunk<T> + Send + 'static,
     {
         Self::from_cell(Arc::new(Node::new(thunk)))
     }
@@ -469,13 +470,13 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
         })
     }
 
-    /// If this handle is the only owner of an unforced source cell, advances it in place;
-    /// see [`cell::Cell::advance_in_place`].
-    fn advance_in_place(&mut self) -> Option<Result<Option<T>, Error>> {
+    /// If this handle is the only owner of an unforced source cell, moves the cell's thunk
+    /// out; see [`cell::Cell::detach`].
+    fn detach(&mut self) -> Option<Box<dyn cell::StreamThunk<T> + Send>> {
         let Link::Strong(cell) = &mut self.link else {
             return None;
         };
-        Arc::get_mut(cell)?.advance_in_place()
+        Arc::get_mut(cell)?.detach()
     }
 
     /// Forces the first cell: its element and the rest of the stream, or `None` at the end.
@@ -594,7 +595,9 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
     /// ```
     #[must_use]
     pub fn try_iter(self) -> TryIter<T> {
-        TryIter { rest: Some(self) }
+        TryIter {
+            rest: Some(Source::Stream(self)),
+        }
     }
 
     /// An iterator over the elements of a clone of this handle; the stream keeps its cells
@@ -611,6 +614,56 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
     pub fn iter(&self) -> IntoIter<T> {
         self.clone().into_iter()
     }
+}
+
+/// An exclusively owned read position in a stream: a handle, or the detached thunk of an
+/// unshared source cell, which is advanced without touching any shared cell.
+enum Source<T> {
+    Stream(Stream<T>),
+    Detached(Box<dyn cell::StreamThunk<T> + Send>),
+}
+
+impl<T> From<Stream<T>> for Source<T> {
+    fn from(stream: Stream<T>) -> Self {
+        Self::Stream(stream)
+    }
+}
+
+/// Takes the next element of an owned source and moves `source` past it (`None` once it
+/// ended or failed).
+///
+/// An unshared source cell that can advance in place is detached from its `Arc` on the
+/// first pull and advanced directly from then on (no atomics, no allocation per element);
+/// otherwise the element is moved out of an unshared cell or cloned out of a shared,
+/// memoized one.
+fn pull<T: Clone + Send + Sync + 'static>(
+    source: &mut Option<Source<T>>,
+) -> Result<Option<T>, Error> {
+    if let Some(Source::Stream(stream)) = source
+        && let Some(detached) = stream.detach()
+    {
+        *source = Some(Source::Detached(detached));
+    }
+    let next = match source.take() {
+        None => return Ok(None),
+        Some(Source::Detached(mut thunk)) => {
+            let head = thunk
+                .advance()
+                .expect("bug in lazy-runtime: a detached thunk must advance")?;
+            if head.is_some() {
+                *source = Some(Source::Detached(thunk));
+            }
+            return Ok(head);
+        }
+        Some(Source::Stream(stream)) => stream.into_step()?,
+    };
+    Ok(match next {
+        Step::Nil => None,
+        Step::Cons(head, tail) => {
+            *source = Some(Source::Stream(tail));
+            Some(head)
+        }
+    })
 }
 
 #[cold]
@@ -748,32 +801,14 @@ impl<T> fmt::Debug for IntoIter<T> {
 /// An iterator over a stream's elements that yields errors as items; see
 /// [`Stream::try_iter`].
 pub struct TryIter<T> {
-    rest: Option<Stream<T>>,
+    rest: Option<Source<T>>,
 }
 
 impl<T: Clone + Send + Sync + 'static> Iterator for TryIter<T> {
     type Item = Result<T, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let mut rest = self.rest.take()?;
-        if let Some(advanced) = rest.advance_in_place() {
-            return match advanced {
-                Ok(Some(head)) => {
-                    self.rest = Some(rest);
-                    Some(Ok(head))
-                }
-                Ok(None) => None,
-                Err(error) => Some(Err(error)),
-            };
-        }
-        match rest.into_step() {
-            Ok(Step::Nil) => None,
-            Ok(Step::Cons(head, tail)) => {
-                self.rest = Some(tail);
-                Some(Ok(head))
-            }
-            Err(error) => Some(Err(error)),
-        }
+        pull(&mut self.rest).transpose()
     }
 }
 

@@ -214,8 +214,9 @@ fn debug_shows_the_evaluated_prefix_only() {
 #[test]
 fn streams_are_send_and_sync() {
     fn check<S: Send + Sync>() {}
+    fn check_send<S: Send>() {}
     check::<Stream<String>>();
-    check::<super::IntoIter<String>>();
+    check_send::<super::IntoIter<String>>();
 }
 
 #[test]
@@ -338,7 +339,9 @@ fn an_unshared_source_advances_in_place_without_new_cells() {
         assert_eq!(iterator.next(), Some(expected));
         peak = peak.max(live.now());
     }
-    assert_eq!(peak, 1); // one cell, advanced in place
+    // The source's thunk was detached from its cell on the first read and advanced in
+    // place from then on: no cell is alive at all.
+    assert_eq!(peak, 0);
     drop(iterator);
     assert_eq!(live.now(), 0);
 }
@@ -394,4 +397,33 @@ fn consuming_lines_closes_the_reader_at_the_end() {
     assert_eq!(lines.next().unwrap().unwrap(), "b");
     assert!(lines.next().is_none());
     assert_eq!(closed.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn an_unshared_pipeline_is_consumed_without_a_cell_per_element() {
+    let before = live::created();
+    let total: u64 = from(0_u64)
+        .map(|x| x * 2)
+        .filter(|x| x % 3 == 0)
+        .take(10_000)
+        .sum();
+    assert_eq!(total, (0..10_000_u64).map(|k| 6 * k).sum::<u64>());
+    assert!(
+        live::created() - before <= 4,
+        "{} cells",
+        live::created() - before
+    );
+}
+
+#[test]
+fn a_pipeline_over_a_shared_source_still_memoizes_it() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let source = counted_naturals(&runs);
+    let evens = source.clone().filter(|x| x % 2 == 0).take(5);
+    assert_eq!(evens.collect::<Vec<_>>(), [0, 2, 4, 6, 8]);
+    assert_eq!(
+        source.take(9).collect::<Vec<_>>(),
+        (0..9).collect::<Vec<_>>()
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 9);
 }
