@@ -23,6 +23,12 @@ fn sum(c: &mut Criterion) {
             assert_eq!(total, SUM_EXPECTED);
         });
     });
+    group.bench_function("stream_take_sum", |b| {
+        b.iter(|| {
+            let total: u64 = stream::from(black_box(0_u64)).take(15_000_000).sum();
+            assert_eq!(total, SUM_EXPECTED);
+        });
+    });
     group.bench_function("stream_lazy_generate", |b| {
         fn generate(n: u64) -> Stream<u64> {
             stream::lazy(move || cons(n, generate(n + 1)))

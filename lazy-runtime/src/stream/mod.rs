@@ -271,10 +271,11 @@ where
 
 /// The thunk of an [`unfold`] cell: the state and the shared step function.
 ///
-/// An iterator that is the only owner of an unforced `Unfold` cell advances it in place
-/// (one element per call, same allocation) instead of allocating the next cell and freeing
-/// this one: nobody else can see the cell, so this is indistinguishable from walking the
-/// cells, and it makes consuming a generated stream allocation-free.
+/// An exclusive reader (see [`pull`]) that finds an unforced `Unfold` cell unshared
+/// detaches this thunk from the cell and advances it in place, one element per call,
+/// instead of allocating a cell per element: nobody else can see the cell, so this is
+/// indistinguishable from walking the cells, and it makes consuming a generated stream
+/// allocation-free.
 struct Unfold<S, F> {
     /// `None` once the step function ended the stream, failed, or the state moved on.
     state: Option<S>,
