@@ -33,11 +33,22 @@ fn main() {
     let one_by_one = steps(1.0, k);
     let start = Instant::now();
     let values: Vec<f64> = one_by_one.iter().map(strict).collect();
-    println!("forcing {k} steps one at a time: {:?} ({} plans)", start.elapsed(), k);
+    println!(
+        "forcing {k} steps one at a time: {:?} ({} plans)",
+        start.elapsed(),
+        k
+    );
 
     let batched = steps(2.0, k);
     let start = Instant::now();
     let placeholders = batch(|b| batched.iter().map(|m| b.request(m)).collect::<Vec<_>>());
-    println!("forcing {k} steps in one batch:  {:?} (1 plan)", start.elapsed());
-    println!("last means: {:.6} and {:.6}", values[k - 1], placeholders[k - 1].get());
+    println!(
+        "forcing {k} steps in one batch:  {:?} (1 plan)",
+        start.elapsed()
+    );
+    println!(
+        "last means: {:.6} and {:.6}",
+        values[k - 1],
+        placeholders[k - 1].get()
+    );
 }

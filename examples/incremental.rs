@@ -42,7 +42,10 @@ fn main() {
 
     println!("{} (total {})", strict(&text), strict(&sum));
     price.set(130);
-    println!("\nafter price.set(130), before forcing:\n{}", text.graph().to_dot());
+    println!(
+        "\nafter price.set(130), before forcing:\n{}",
+        text.graph().to_dot()
+    );
     println!("{} (total {})", strict(&text), strict(&sum));
     println!(
         "runs: subtotal {}, total {}, band {}, report {} (report kept: the band did not change)",
@@ -52,8 +55,15 @@ fn main() {
         runs(&text)
     );
     price.set(400);
-    println!("\nafter price.set(400): {} (total {})", strict(&text), strict(&sum));
+    println!(
+        "\nafter price.set(400): {} (total {})",
+        strict(&text),
+        strict(&sum)
+    );
     println!("runs: band {}, report {}", runs(&size), runs(&text));
     shipping.set(25);
-    println!("shipping.set(25) (the same value) invalidates nothing: {}", sum.state());
+    println!(
+        "shipping.set(25) (the same value) invalidates nothing: {}",
+        sum.state()
+    );
 }

@@ -10,6 +10,8 @@
 #![warn(missing_docs)]
 
 mod batch;
+mod by_need;
+mod dataflow;
 mod eager;
 mod error;
 mod exec;
@@ -25,9 +27,12 @@ mod op;
 mod outputs;
 mod spin;
 mod stats;
+pub mod stream;
 mod table;
 
 pub use batch::{Batch, Placeholder, batch};
+pub use by_need::ByNeed;
+pub use dataflow::{BindError, Dataflow};
 pub use eager::{EAGER_ENV, eager, is_eager};
 pub use error::{Error, ErrorKind};
 pub use exec::{

@@ -1,0 +1,191 @@
+//! Stream cells: the memoized, lazily computed links of a [`Stream`].
+
+use std::sync::Arc;
+
+use super::{Error, Link, Stream};
+use crate::by_need::{Suspension, Thunk};
+
+/// The value of a forced cell: the end of the stream, or an element and the rest.
+pub(super) enum Step<T> {
+    Nil,
+    Cons(T, Stream<T>),
+}
+
+/// What a stream needs from a cell, whatever thunk type computes it.
+///
+/// Cells are shared through `Arc<dyn Cell<T>>`, so a cell and its thunk live in one
+/// allocation whatever the thunk's type.
+pub(super) trait Cell<T>: Send + Sync {
+    /// Forces the cell (at most one run of its thunk, from any thread).
+    fn force(&self) -> Result<&Step<T>, Error>;
+    /// Whether the thunk has run.
+    fn is_evaluated(&self) -> bool;
+    /// The forced step, without forcing.
+    fn peek(&self) -> Option<&Step<T>>;
+    /// Takes the forced step out, for an owner that is about to free the cell.
+    fn take(&mut self) -> Option<Result<Step<T>, Error>>;
+    /// The step for the cell's only owner: computed without publishing it if the cell was
+    /// not forced yet, taken out otherwise. Leaves the cell empty.
+    fn run_or_take(&mut self) -> Result<Step<T>, Error>;
+    /// For the cell's only owner: if the cell is an unforced source that can advance in
+    /// place, moves its thunk out (leaving the cell empty), so that the owner can advance
+    /// it without going through the shared cell at all.
+    fn detach(&mut self) -> Option<Box<dyn StreamThunk<T> + Send>>;
+}
+
+/// The thunk of a stream cell.
+pub(super) trait StreamThunk<T>: Thunk<Step<T>> {
+    /// Produces the cell's element and becomes the thunk of the next cell, if this kind of
+    /// thunk can; see [`Cell::detach`].
+    fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
+        None
+    }
+
+    /// Whether [`advance`](Self::advance) works for this thunk.
+    fn can_advance(&self) -> bool {
+        false
+    }
+}
+
+impl<T, F: FnOnce() -> Result<Step<T>, Error>> StreamThunk<T> for F {}
+
+/// Runs `f`, turning a panic into an error value (for user code run by
+/// [`StreamThunk::advance`], which runs outside a suspension's own guard).
+pub(super) fn guarded<R>(f: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(Error::panicked(&*payload)))
+}
+
+/// A cell computed by the thunk `F`.
+///
+/// # Invariants
+///
+/// - A cell is forced at most once (it is a [`Suspension`]): elements are memoized.
+/// - Dropping a cell frees the cells after it that nobody else holds *iteratively*: the
+///   `Drop` below unlinks uniquely owned tails one by one, so dropping a fully evaluated
+///   stream of any length uses constant stack.
+pub(super) struct Node<T, F> {
+    suspension: Suspension<Step<T>, F>,
+}
+
+impl<T, F> Node<T, F>
+where
+    F: StreamThunk<T>,
+{
+    pub(super) fn new(thunk: F) -> Self {
+        live::on_create();
+        Self {
+            suspension: Suspension::new(thunk),
+        }
+    }
+}
+
+impl<T> Node<T, fn() -> Result<Step<T>, Error>> {
+    pub(super) fn ready(step: Step<T>) -> Self {
+        live::on_create();
+        Self {
+            suspension: Suspension::ready(step),
+        }
+    }
+}
+
+impl<T, F> Cell<T> for Node<T, F>
+where
+    T: Send + Sync,
+    F: StreamThunk<T> + Send + 'static,
+{
+    #[inline]
+    fn force(&self) -> Result<&Step<T>, Error> {
+        self.suspension.force()
+    }
+
+    fn is_evaluated(&self) -> bool {
+        self.suspension.peek().is_some()
+    }
+
+    fn peek(&self) -> Option<&Step<T>> {
+        self.suspension.peek()?.ok()
+    }
+
+    fn take(&mut self) -> Option<Result<Step<T>, Error>> {
+        self.suspension.take()
+    }
+
+    fn run_or_take(&mut self) -> Result<Step<T>, Error> {
+        self.suspension.run_or_take()
+    }
+
+    fn detach(&mut self) -> Option<Box<dyn StreamThunk<T> + Send>> {
+        if !self.suspension.pending_mut()?.can_advance() {
+            return None;
+        }
+        let thunk = self.suspension.take_pending()?;
+        Some(Box::new(thunk))
+    }
+}
+
+impl<T, F> Drop for Node<T, F> {
+    fn drop(&mut self) {
+        live::on_drop();
+        let mut next = tail_of(self.suspension.take());
+        // Unlink the uniquely owned part of the chain one cell at a time. A tail that is
+        // shared (or weakly referenced) stops the walk: its last owner frees it later,
+        // with this same loop.
+        while let Some(mut stream) = next {
+            let Link::Strong(cell) = &mut stream.link else {
+                break;
+            };
+            match Arc::get_mut(cell) {
+                Some(cell) => next = tail_of(cell.take()),
+                None => break,
+            }
+        }
+    }
+}
+
+fn tail_of<T>(step: Option<Result<Step<T>, Error>>) -> Option<Stream<T>> {
+    match step {
+        Some(Ok(Step::Cons(_, tail))) => Some(tail),
+        _ => None,
+    }
+}
+
+/// Live-cell counting for this crate's unit tests. Per thread, so that tests running in
+/// parallel do not see each other's cells; it counts only cells created and freed on the
+/// test's own thread. Compiled out of the library.
+#[cfg(test)]
+pub(super) mod live {
+    use std::cell::Cell;
+
+    thread_local! {
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static CREATED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub(in crate::stream) fn on_create() {
+        LIVE.with(|live| live.set(live.get() + 1));
+        CREATED.with(|created| created.set(created.get() + 1));
+    }
+
+    pub(in crate::stream) fn on_drop() {
+        LIVE.with(|live| live.set(live.get() - 1));
+    }
+
+    /// Cells created minus cells freed on this thread so far.
+    pub(in crate::stream) fn count() -> isize {
+        LIVE.with(Cell::get)
+    }
+
+    /// Cells created on this thread so far.
+    pub(in crate::stream) fn created() -> usize {
+        CREATED.with(Cell::get)
+    }
+}
+
+#[cfg(not(test))]
+mod live {
+    #[inline(always)]
+    pub(super) fn on_create() {}
+    #[inline(always)]
+    pub(super) fn on_drop() {}
+}

@@ -1,0 +1,5 @@
+use lazy::comp;
+
+fn main() {
+    let _ = comp![x <- 1..3];
+}

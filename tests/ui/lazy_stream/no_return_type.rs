@@ -1,0 +1,6 @@
+use lazy::lazy_stream;
+
+#[lazy_stream]
+fn nothing() {}
+
+fn main() {}
