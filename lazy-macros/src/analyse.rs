@@ -863,6 +863,7 @@ mod tests {
             attr: Macro::Autodask,
             inline: Some(Span::call_site()),
             impure: None,
+            spin: None,
         };
         let function = Function::from_syn(&args, item).map_err(|e| e.to_string())?;
         match Plan::from_function(&args, function)

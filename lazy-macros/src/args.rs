@@ -1,7 +1,7 @@
 //! The whole argument grammar of both attributes, as one [`Args`] value.
 //!
 //! ```text
-//! #[lazy]            #[lazy(impure)]
+//! #[lazy]            #[lazy(impure)]       #[lazy(spin)]
 //! #[autodask]        #[autodask(inline)]
 //! ```
 //!
@@ -32,7 +32,7 @@ impl Macro {
     /// The arguments this attribute accepts.
     fn accepted(self) -> &'static [&'static str] {
         match self {
-            Macro::Lazy => &["impure"],
+            Macro::Lazy => &["impure", "spin"],
             Macro::Autodask => &["inline"],
         }
     }
@@ -46,6 +46,8 @@ pub(crate) struct Args {
     pub(crate) inline: Option<Span>,
     /// `#[lazy(impure)]`: every call is a fresh node, never folded.
     pub(crate) impure: Option<Span>,
+    /// `#[lazy(spin)]`: the function polls, and receives a `&Spin` handle first.
+    pub(crate) spin: Option<Span>,
 }
 
 impl Args {
@@ -54,6 +56,7 @@ impl Args {
             attr,
             inline: None,
             impure: None,
+            spin: None,
         };
         syn::meta::parser(|meta| args.parse_one(&meta)).parse2(tokens)?;
         Ok(args)
@@ -69,6 +72,7 @@ impl Args {
         match (self.attr, self.inline.is_some(), self.impure.is_some()) {
             (Macro::Autodask, true, _) => "#[autodask(inline)]",
             (Macro::Lazy, _, true) => "#[lazy(impure)]",
+            (Macro::Lazy, _, false) if self.spin.is_some() => "#[lazy(spin)]",
             (attr, ..) => attr.attr(),
         }
     }
@@ -87,6 +91,7 @@ impl Args {
         let slot = match (self.attr, name.as_str()) {
             (Macro::Autodask, "inline") => &mut self.inline,
             (Macro::Lazy, "impure") => &mut self.impure,
+            (Macro::Lazy, "spin") => &mut self.spin,
             _ => match suggest(&name, accepted) {
                 Some(close) => bail!(
                     ident,
@@ -142,6 +147,7 @@ mod tests {
                 .is_some()
         );
         assert!(parse(Macro::Lazy, quote!(impure)).unwrap().impure.is_some());
+        assert!(parse(Macro::Lazy, quote!(spin)).unwrap().spin.is_some());
         let plain = parse(Macro::Autodask, quote!()).unwrap();
         assert!(plain.inline.is_none() && plain.impure.is_none());
     }
@@ -154,7 +160,7 @@ mod tests {
         );
         assert_eq!(
             parse(Macro::Lazy, quote!(inline)).unwrap_err(),
-            "unknown argument `inline` to #[lazy]; expected `impure`"
+            "unknown argument `inline` to #[lazy]; expected `impure` or `spin`"
         );
     }
 

@@ -60,16 +60,50 @@ fn expand_task(function: &Function<'_>, impure: bool) -> TokenStream {
         quote!(function)
     };
     let outer = outer_signature(function);
+    if let Some(handle) = function.spin {
+        // `#[lazy(spin)]`: the runtime hands each run its own `Spin` handle.
+        let spin = hygiene::local("__lazy_spin");
+        return quote! {
+            #(#attrs)*
+            #vis #outer {
+                #[doc(hidden)]
+                fn #body_fn #inner_generics (#handle, #(#inner_params),*) #output #where_clause #block
+                #private::spin_task(
+                    #private::Op::#op(::core::any::type_name_of_val(&#body_fn #turbofish)),
+                    (#(#into_lazy::into_lazy(#names),)*),
+                    |#spin, (#(#names,)*)| #body_fn #turbofish (#spin, #(#names),*),
+                )
+            }
+        };
+    }
+    let cutoff = cutoff(function);
     quote! {
         #(#attrs)*
         #vis #outer {
             #[doc(hidden)]
             fn #body_fn #inner_generics (#(#inner_params),*) #output #where_clause #block
-            #private::task(
+            #private::task_with_cutoff(
                 #private::Op::#op(::core::any::type_name_of_val(&#body_fn #turbofish)),
                 (#(#into_lazy::into_lazy(#names),)*),
                 |(#(#names,)*)| #body_fn #turbofish (#(#names),*),
+                #cutoff,
             )
+        }
+    }
+}
+
+/// Early cut-off for results that implement `PartialEq`, decided at compile time: the
+/// probe's `PartialEq` method is found before the fallback's (autoref specialization).
+fn cutoff(function: &Function<'_>) -> TokenStream {
+    let private = paths::private();
+    let output = function
+        .output
+        .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+    quote! {
+        {
+            #[allow(unused_imports)]
+            use #private::{CutoffByEq as _, NoCutoff as _};
+            (&#private::Probe::<#output>::new()).cutoff()
         }
     }
 }
@@ -117,15 +151,17 @@ fn expand_method_task(function: &Function<'_>, impure: bool) -> TokenStream {
         quote!(function)
     };
     let outer = outer_signature(function);
+    let cutoff = cutoff(function);
     quote! {
         #(#attrs)*
         #vis #outer {
             #[doc(hidden)]
             fn #key_fn<#key_params>() {}
-            #private::task(
+            #private::task_with_cutoff(
                 #private::Op::#op(::core::any::type_name_of_val(&#key_fn::<#key_args>)),
                 (#self_input #(#into_lazy::into_lazy(#names),)*),
                 |(#self_binding #(#patterns,)*)| -> #output #body,
+                #cutoff,
             )
         }
     }

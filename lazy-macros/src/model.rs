@@ -23,7 +23,9 @@ pub(crate) struct Function<'a> {
     pub(crate) receiver: Option<&'a Receiver>,
     /// Whether the function names `Self`, which an inner function could not see.
     pub(crate) names_self: bool,
-    /// The parameters after the receiver.
+    /// `#[lazy(spin)]`: the first parameter, the `&Spin` handle the task receives.
+    pub(crate) spin: Option<&'a syn::PatType>,
+    /// The parameters after the receiver (and the spin handle).
     pub(crate) params: Vec<Param<'a>>,
     /// The declared return type; `None` only for `#[lazy(impure)]` functions run for effect.
     pub(crate) output: Option<&'a Type>,
@@ -45,7 +47,12 @@ impl<'a> Function<'a> {
         check_qualifiers(attr, sig)?;
         let mut receiver = None;
         let mut params = Vec::new();
-        for input in &sig.inputs {
+        let mut inputs = sig.inputs.iter().peekable();
+        let spin = match args.spin {
+            Some(_) => Some(spin_handle(attr, sig, inputs.next())?),
+            None => None,
+        };
+        for input in inputs {
             match input {
                 FnArg::Receiver(self_param) => receiver = Some(check_receiver(args, self_param)?),
                 FnArg::Typed(typed) => params.push(param(attr, typed)?),
@@ -80,6 +87,7 @@ impl<'a> Function<'a> {
             item,
             receiver,
             names_self,
+            spin,
             params,
             output,
         })
@@ -139,6 +147,27 @@ fn check_receiver<'a>(args: &Args, receiver: &'a Receiver) -> syn::Result<&'a Re
         _ => bail!(
             receiver,
             "{attr} supports `self` by value only; write `self` or `mut self`"
+        ),
+    }
+}
+
+/// The spin handle `t: &Spin` that `#[lazy(spin)]` functions take first.
+fn spin_handle<'a>(
+    attr: &str,
+    sig: &syn::Signature,
+    first: Option<&'a FnArg>,
+) -> syn::Result<&'a syn::PatType> {
+    match first {
+        Some(FnArg::Typed(typed)) if matches!(&*typed.ty, Type::Reference(r) if r.mutability.is_none()) => {
+            Ok(typed)
+        }
+        Some(other) => bail!(
+            other,
+            "{attr} functions take the spin handle first: write `t: &lazy::Spin` as the first parameter"
+        ),
+        None => bail!(
+            sig.ident,
+            "{attr} functions take the spin handle first: write `t: &lazy::Spin` as the first parameter"
         ),
     }
 }
@@ -235,6 +264,7 @@ mod tests {
             attr,
             inline: inline.then_some(span),
             impure: None,
+            spin: None,
         };
         Function::from_syn(&args, item)
             .map(|f| f.params.len())

@@ -55,6 +55,21 @@ fn lazy_impure() {
 }
 
 #[test]
+fn lazy_spin() {
+    check(
+        Macro::Lazy,
+        quote!(spin),
+        quote! {
+            fn receive(t: &lazy::Spin, id: u32) -> u32 {
+                for () in t.spin() { if ready(id) { break } }
+                id
+            }
+        },
+        &expect_file!["snapshots/lazy_spin.rs"],
+    );
+}
+
+#[test]
 fn lazy_patterns() {
     check(
         Macro::Lazy,

@@ -7,9 +7,14 @@ fn total(xs: impl ::lazy::IntoLazy<Vec<i64>>) -> ::lazy::Lazy<i64> {
         }
         sum
     }
-    ::lazy::__private::task(
+    ::lazy::__private::task_with_cutoff(
         ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
         (::lazy::IntoLazy::into_lazy(xs),),
         |(xs,)| __lazy_body(xs),
+        {
+            #[allow(unused_imports)]
+            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
+            (&::lazy::__private::Probe::<i64>::new()).cutoff()
+        },
     )
 }

@@ -3,9 +3,14 @@ fn log(message: impl ::lazy::IntoLazy<String>) -> ::lazy::Lazy<()> {
     fn __lazy_body(message: String) {
         eprintln!("{message}")
     }
-    ::lazy::__private::task(
+    ::lazy::__private::task_with_cutoff(
         ::lazy::__private::Op::impure(::core::any::type_name_of_val(&__lazy_body)),
         (::lazy::IntoLazy::into_lazy(message),),
         |(message,)| __lazy_body(message),
+        {
+            #[allow(unused_imports)]
+            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
+            (&::lazy::__private::Probe::<()>::new()).cutoff()
+        },
     )
 }

@@ -1,7 +1,7 @@
 fn scaled<const N: usize>(self, k: impl ::lazy::IntoLazy<f64>) -> ::lazy::Lazy<Self> {
     #[doc(hidden)]
     fn __lazy_body<__LazySelf: ?::core::marker::Sized, const N: usize>() {}
-    ::lazy::__private::task(
+    ::lazy::__private::task_with_cutoff(
         ::lazy::__private::Op::function(
             ::core::any::type_name_of_val(&__lazy_body::<Self, N>),
         ),
@@ -9,6 +9,11 @@ fn scaled<const N: usize>(self, k: impl ::lazy::IntoLazy<f64>) -> ::lazy::Lazy<S
         |(mut __lazy_self, k)| -> Self {
             __lazy_self.0 *= k * N as f64;
             __lazy_self
+        },
+        {
+            #[allow(unused_imports)]
+            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
+            (&::lazy::__private::Probe::<Self>::new()).cutoff()
         },
     )
 }

@@ -7,9 +7,14 @@ pub fn mul(
     fn __lazy_body(x: i64, y: i64) -> i64 {
         x * y
     }
-    ::lazy::__private::task(
+    ::lazy::__private::task_with_cutoff(
         ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
         (::lazy::IntoLazy::into_lazy(x), ::lazy::IntoLazy::into_lazy(y)),
         |(x, y)| __lazy_body(x, y),
+        {
+            #[allow(unused_imports)]
+            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
+            (&::lazy::__private::Probe::<i64>::new()).cutoff()
+        },
     )
 }

@@ -7,9 +7,14 @@ fn area(
         scale *= 2.0;
         w * h * scale
     }
-    ::lazy::__private::task(
+    ::lazy::__private::task_with_cutoff(
         ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
         (::lazy::IntoLazy::into_lazy(__lazy_0), ::lazy::IntoLazy::into_lazy(scale)),
         |(__lazy_0, scale)| __lazy_body(__lazy_0, scale),
+        {
+            #[allow(unused_imports)]
+            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
+            (&::lazy::__private::Probe::<f64>::new()).cutoff()
+        },
     )
 }

@@ -1,0 +1,16 @@
+fn receive(id: impl ::lazy::IntoLazy<u32>) -> ::lazy::Lazy<u32> {
+    #[doc(hidden)]
+    fn __lazy_body(t: &lazy::Spin, id: u32) -> u32 {
+        for () in t.spin() {
+            if ready(id) {
+                break;
+            }
+        }
+        id
+    }
+    ::lazy::__private::spin_task(
+        ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
+        (::lazy::IntoLazy::into_lazy(id),),
+        |__lazy_spin, (id,)| __lazy_body(__lazy_spin, id),
+    )
+}
