@@ -472,6 +472,10 @@ impl<T: Value> Force for Lazy<T> {
     }
 
     fn collect(self, values: &mut force::Values) -> T {
+        // The handle goes first: if it was the last reason to keep the value, the node
+        // releases it and the value is moved out below instead of cloned (an 8 MB array
+        // returned by `strict(g(a, b))` is not copied).
+        drop(self);
         values.next_value()
     }
 }
