@@ -363,15 +363,36 @@ where
     R: Value,
     F: Fn(A::Values) -> R + Send + Sync + 'static,
 {
+    task_erased(
+        op,
+        args,
+        move |values: Vec<Erased>| {
+            let mut values = force::Values::new(values);
+            Arc::new(f(A::values(&mut values))) as Erased
+        },
+        same,
+    )
+}
+
+/// Like [`task_with_cutoff`], with a function of the inputs' type-erased values: for
+/// operations that look at how their inputs are shared (`lift`'s array operators).
+pub(crate) fn task_erased<A, R, F>(
+    op: Op,
+    args: A,
+    f: F,
+    same: Option<fn(&R, &R) -> bool>,
+) -> Lazy<R>
+where
+    A: Args,
+    R: Value,
+    F: Fn(Vec<Erased>) -> Erased + Send + Sync + 'static,
+{
     let mut inputs = force::Nodes::default();
     args.push_nodes(&mut inputs);
     let inputs = inputs.0;
     let strict = inputs.len();
     let node = add_node(op, inputs, strict, move || {
-        let compute: Compute = Box::new(move |input: TaskInput<'_>| {
-            let mut values = force::Values::new(input.values);
-            Arc::new(f(A::values(&mut values))) as Erased
-        });
+        let compute: Compute = Box::new(move |input: TaskInput<'_>| f(input.values));
         let same = same.map(|same| {
             Box::new(move |a: &Erased, b: &Erased| {
                 match (a.downcast_ref::<R>(), b.downcast_ref::<R>()) {
@@ -472,6 +493,10 @@ impl<T: Value> Force for Lazy<T> {
     }
 
     fn collect(self, values: &mut force::Values) -> T {
+        // The handle goes first: if it was the last reason to keep the value, the node
+        // releases it and the value is moved out below instead of cloned (an 8 MB array
+        // returned by `strict(g(a, b))` is not copied).
+        drop(self);
         values.next_value()
     }
 }

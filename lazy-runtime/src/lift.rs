@@ -14,7 +14,11 @@ use std::collections::HashMap;
 use std::ops;
 use std::sync::{OnceLock, PoisonError, RwLock};
 
+use std::sync::Arc;
+
 use crate::__private::{Args, Op, select, task};
+use crate::lazy::{take, task_erased};
+use crate::node::Value as Erased;
 use crate::{Lazy, Value};
 
 /// The name of an operation identified by a label and a signature, as one `&'static str`.
@@ -92,8 +96,19 @@ macro_rules! binary_operators {
             A::Output: Value,
         {
             // Inputs arrive by value: an input whose last consumer is this task is moved in,
-            // so by-value operator impls (ndarray's) reuse its buffer.
-            task(Op::function(interned(stringify!($method), type_name::<(A, B)>())), (a, b), |(a, b)| ops::$trait::$method(a, b))
+            // so by-value operator impls (ndarray's) reuse its buffer. An array input that
+            // is still shared would be copied first; arrays then take the by-reference
+            // operator, which writes a fresh result in one pass.
+            let op = Op::function(interned(stringify!($method), type_name::<fn(A, B) -> A::Output>()));
+            task_erased(op, (a, b), |values: Vec<Erased>| {
+                let mut values = values.into_iter();
+                let (a, b) = (values.next().expect("two inputs"), values.next().expect("two inputs"));
+                #[cfg(feature = "ndarray")]
+                if let Some(result) = arrays::$method(&a, &b) {
+                    return result;
+                }
+                Arc::new(ops::$trait::$method(take::<A>(a), take::<B>(b))) as Erased
+            }, None)
         }
 
         binary_operators!(@impl $trait $method, Lazy<A>, Lazy<B>);
@@ -429,6 +444,64 @@ impl<T: Value> ViaType<T> for Constant<T> {
             Lazy::opaque(self.0.clone())
         }
     }
+}
+
+/// By-reference arithmetic for ndarray arrays whose values are still shared (a leaf, or a
+/// node another task will read too): `&a + &b` writes the result in one pass, where the
+/// generic by-value path would first copy `a` (a second pass and the same allocation).
+/// Operations with other operand types, or on an input this task owns, return `None` and
+/// take the generic path.
+#[cfg(feature = "ndarray")]
+mod arrays {
+    use std::sync::Arc;
+
+    use ndarray::{Array, Ix1, Ix2, IxDyn};
+
+    use crate::node::Value as Erased;
+
+    macro_rules! by_reference {
+        ($($method:ident $op:tt,)*) => {$(
+            pub(super) fn $method(a: &Erased, b: &Erased) -> Option<Erased> {
+                if Arc::strong_count(a) == 1 {
+                    // This task owns `a`: the by-value operator reuses its buffer.
+                    return None;
+                }
+                by_reference!(@types $op, a, b, i64 i32 u64 u32 f64 f32);
+                None
+            }
+        )*};
+        (@types $op:tt, $a:ident, $b:ident, $($t:ty)*) => {$(
+            by_reference!(@dims $op, $a, $b, $t, Ix1 Ix2 IxDyn);
+        )*};
+        (@dims $op:tt, $a:ident, $b:ident, $t:ty, $($d:ty)*) => {$(
+            if let Some(x) = $a.downcast_ref::<Array<$t, $d>>() {
+                if let Some(y) = $b.downcast_ref::<Array<$t, $d>>() {
+                    return Some(Arc::new(x $op y) as Erased);
+                }
+                if let Some(y) = $b.downcast_ref::<$t>() {
+                    return Some(Arc::new(x $op *y) as Erased);
+                }
+                return None;
+            }
+        )*};
+    }
+
+    by_reference! {
+        add +,
+        sub -,
+        mul *,
+        div /,
+    }
+
+    macro_rules! by_value_only {
+        ($($method:ident)*) => {$(
+            pub(super) fn $method(_: &Erased, _: &Erased) -> Option<Erased> {
+                None
+            }
+        )*};
+    }
+
+    by_value_only!(rem bitand bitor bitxor shl shr);
 }
 
 #[cfg(feature = "ndarray")]

@@ -34,17 +34,28 @@ fn shard(key: &Key) -> MutexGuard<'static, HashMap<Key, Weak<Node>, BuildKeyHash
 /// lock and must not drop nodes or values.
 pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
     let mut map = shard(&key);
-    if let Some(existing) = map.get(&key).and_then(Weak::upgrade) {
-        existing
-            .folds
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        stats::folded();
-        return existing;
+    // One probe of the map: the lookup's slot is where a new entry goes.
+    match map.entry(key) {
+        Entry::Occupied(mut entry) => {
+            if let Some(existing) = entry.get().upgrade() {
+                existing
+                    .folds
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                stats::folded();
+                return existing;
+            }
+            let node = Arc::new(make());
+            // The dead entry being replaced only frees the weak allocation: its node has
+            // dropped.
+            entry.insert(Arc::downgrade(&node));
+            node
+        }
+        Entry::Vacant(entry) => {
+            let node = Arc::new(make());
+            entry.insert(Arc::downgrade(&node));
+            node
+        }
     }
-    let node = Arc::new(make());
-    // A dead entry being replaced only frees the weak allocation: its node has dropped.
-    map.insert(key, Arc::downgrade(&node));
-    node
 }
 
 pub(crate) fn remove(node: &Node) {

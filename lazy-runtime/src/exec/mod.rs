@@ -75,10 +75,14 @@ impl Scheduler for Sequential {
 /// Runs independent tasks in parallel on a rayon thread pool: the global one (one thread
 /// per core, the default scheduler) or one of its own.
 ///
-/// A worker that finishes a task continues with one of the tasks it made ready itself and
-/// hands the others to the pool, so a chain of tasks runs on one thread without paying for
-/// a hand-off per task, and a plan of one task runs on the forcing thread. Every other plan
-/// runs on the pool's workers only, so a pool of `n` threads runs at most `n` tasks at once.
+/// Tiny tasks do not pay for parallelism they cannot use: a task whose operation took under
+/// 10 µs the last time it ran on a thread is run where it became ready, without a hand-off.
+/// The forcing thread runs such tasks itself until it meets one that is not known to be
+/// cheap; from then on the plan runs on the pool. A worker that finishes a task continues
+/// with the cheap tasks and one of the expensive tasks it made ready and hands the other
+/// expensive ones to the pool, so a chain runs on one thread, and a plan of one task runs
+/// on the forcing thread. Expensive tasks run on the pool's workers only, so a pool of `n`
+/// threads runs at most `n` of them at once.
 #[derive(Clone, Debug, Default)]
 pub struct Parallel {
     pool: Option<Arc<rayon::ThreadPool>>,
@@ -114,9 +118,23 @@ impl Scheduler for Parallel {
         if plan.len() == 1 {
             return Sequential.run(plan);
         }
+        // Cheap tasks first, here, as the sequential scheduler would run them.
+        let mut stack: Vec<TaskId> = plan.initial().iter().rev().copied().collect();
+        let mut ready = Vec::new();
+        while let Some(&task) = stack.last() {
+            if !plan.is_cheap(task) {
+                break;
+            }
+            stack.pop();
+            plan.run(task, &mut ready);
+            stack.extend(ready.drain(..).rev());
+        }
+        if stack.is_empty() {
+            return;
+        }
         let run_all = || {
             rayon::scope(|scope| {
-                for &task in plan.initial() {
+                for &task in &stack {
                     scope.spawn(move |scope| work(plan, task, scope));
                 }
             });
@@ -128,15 +146,24 @@ impl Scheduler for Parallel {
     }
 }
 
-fn work<'s>(plan: &'s Plan, mut task: TaskId, scope: &rayon::Scope<'s>) {
+fn work<'s>(plan: &'s Plan, task: TaskId, scope: &rayon::Scope<'s>) {
+    let mut local = vec![task];
     let mut ready = Vec::new();
-    loop {
+    while let Some(task) = local.pop() {
         plan.run(task, &mut ready);
-        let Some(next) = ready.pop() else { return };
-        for other in ready.drain(..) {
-            scope.spawn(move |scope| work(plan, other, scope));
+        // Cheap tasks stay on this thread; of the others, one stays (when nothing else is
+        // left to do here) and the rest go to the pool.
+        let mut keep_one = local.is_empty();
+        for other in ready.drain(..).rev() {
+            if plan.is_cheap(other) {
+                local.push(other);
+            } else if keep_one {
+                keep_one = false;
+                local.insert(0, other);
+            } else {
+                scope.spawn(move |scope| work(plan, other, scope));
+            }
         }
-        task = next;
     }
 }
 

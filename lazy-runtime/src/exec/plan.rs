@@ -177,6 +177,13 @@ impl Plan {
         &self.initial
     }
 
+    /// Whether a task is known to be cheap: its operation took under [`CHEAP`] the last
+    /// time it ran on this thread. Handing such a task to another thread costs more than
+    /// running it, so the parallel scheduler runs it where it became ready.
+    pub(crate) fn is_cheap(&self, task: TaskId) -> bool {
+        cost::is_cheap(self.tasks[task.index()].node.name)
+    }
+
     /// The name of a task's operation.
     #[must_use]
     pub fn name(&self, task: TaskId) -> &'static str {
@@ -346,6 +353,7 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
         }
     };
     let elapsed = start.elapsed();
+    cost::record(node.name, elapsed);
     node.runs.fetch_add(1, Ordering::Relaxed);
     stats::executed();
     let result = outcome.map_err(|payload| {
@@ -411,5 +419,70 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
                 return value;
             }
         }
+    }
+}
+
+/// Below this, a task is not worth a hand-off to another thread (a rayon spawn and the
+/// cache misses of moving its inputs cost a few microseconds).
+pub(crate) const CHEAP: Duration = Duration::from_micros(10);
+
+/// What each operation cost the last time it ran on this thread, by the address of its
+/// name (operation names are `&'static str`s interned once per program, so the address
+/// identifies the operation; two addresses for one name only cost a second entry).
+mod cost {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::hash::{BuildHasherDefault, Hasher};
+    use std::time::Duration;
+
+    /// Hashes one pointer by a multiplication (names are 1-byte aligned, so use all bits).
+    #[derive(Default)]
+    struct PointerHasher(u64);
+
+    impl Hasher for PointerHasher {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+
+        fn write_usize(&mut self, n: usize) {
+            self.0 = (n as u64)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(26);
+        }
+    }
+
+    thread_local! {
+        static CHEAP_OPS: RefCell<HashMap<usize, bool, BuildHasherDefault<PointerHasher>>> =
+            RefCell::new(HashMap::default());
+    }
+
+    pub(super) fn record(name: &'static str, elapsed: Duration) {
+        let cheap = elapsed < super::CHEAP;
+        CHEAP_OPS.with(|ops| {
+            let mut ops = ops.borrow_mut();
+            match ops.get_mut(&(name.as_ptr() as usize)) {
+                Some(known) => *known = cheap,
+                None => {
+                    ops.insert(name.as_ptr() as usize, cheap);
+                }
+            }
+        });
+    }
+
+    /// Unknown operations are assumed expensive: the first run of an operation on a thread
+    /// is parallel if the graph allows it.
+    pub(super) fn is_cheap(name: &'static str) -> bool {
+        CHEAP_OPS.with(|ops| {
+            ops.borrow()
+                .get(&(name.as_ptr() as usize))
+                .copied()
+                .unwrap_or(false)
+        })
     }
 }
