@@ -100,3 +100,8 @@ pub use lazy_runtime::stream;
 pub mod __private {
     pub use lazy_runtime::__private::*;
 }
+
+/// The README's examples, compiled and run as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
