@@ -82,6 +82,8 @@
 //! - methods take `self` by value only, and `#[autodask(inline)]` takes no `self` at all:
 //!   its body is rewritten around its parameters.
 
+#![warn(missing_docs)]
+
 pub use lazy_runtime::{
     Batch, BindError, ByNeed, Dataflow, EAGER_ENV, Error, ErrorKind, Executor, Fingerprint,
     FingerprintHasher, Force, Graph, Input, IntoLazy, Key, Lazy, NodeInfo, NodeState, Parallel,
