@@ -426,13 +426,14 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
 /// cache misses of moving its inputs cost a few microseconds).
 pub(crate) const CHEAP: Duration = Duration::from_micros(10);
 
-/// What each operation cost the last time it ran on this thread, by the address of its
+/// Whether each operation was cheap the last time it ran, by the address of its
 /// name (operation names are `&'static str`s interned once per program, so the address
 /// identifies the operation; two addresses for one name only cost a second entry).
 mod cost {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::hash::{BuildHasherDefault, Hasher};
+    use std::sync::{LazyLock, Mutex, PoisonError};
     use std::time::Duration;
 
     /// Hashes one pointer by a multiplication (names are 1-byte aligned, so use all bits).
@@ -457,32 +458,42 @@ mod cost {
         }
     }
 
+    type Costs = HashMap<usize, bool, BuildHasherDefault<PointerHasher>>;
+
+    /// What every thread has learned, so that the forcing thread knows what the workers
+    /// measured. Written only when a thread's verdict on an operation changes.
+    static SHARED: LazyLock<Mutex<Costs>> = LazyLock::new(Mutex::default);
+
     thread_local! {
-        static CHEAP_OPS: RefCell<HashMap<usize, bool, BuildHasherDefault<PointerHasher>>> =
-            RefCell::new(HashMap::default());
+        /// This thread's copy: the hot path reads only this.
+        static CHEAP_OPS: RefCell<Costs> = RefCell::new(HashMap::default());
+    }
+
+    fn shared() -> std::sync::MutexGuard<'static, Costs> {
+        SHARED.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(super) fn record(name: &'static str, elapsed: Duration) {
         let cheap = elapsed < super::CHEAP;
-        CHEAP_OPS.with(|ops| {
-            let mut ops = ops.borrow_mut();
-            match ops.get_mut(&(name.as_ptr() as usize)) {
-                Some(known) => *known = cheap,
-                None => {
-                    ops.insert(name.as_ptr() as usize, cheap);
-                }
-            }
-        });
+        let id = name.as_ptr() as usize;
+        let changed = CHEAP_OPS.with(|ops| ops.borrow_mut().insert(id, cheap) != Some(cheap));
+        if changed {
+            shared().insert(id, cheap);
+        }
     }
 
-    /// Unknown operations are assumed expensive: the first run of an operation on a thread
-    /// is parallel if the graph allows it.
+    /// Unknown operations are assumed expensive: the first run of an operation is parallel
+    /// if the graph allows it. A thread that has not run an operation itself asks what the
+    /// others learned, once.
     pub(super) fn is_cheap(name: &'static str) -> bool {
-        CHEAP_OPS.with(|ops| {
-            ops.borrow()
-                .get(&(name.as_ptr() as usize))
-                .copied()
-                .unwrap_or(false)
-        })
+        let id = name.as_ptr() as usize;
+        if let Some(known) = CHEAP_OPS.with(|ops| ops.borrow().get(&id).copied()) {
+            return known;
+        }
+        let Some(known) = shared().get(&id).copied() else {
+            return false;
+        };
+        CHEAP_OPS.with(|ops| ops.borrow_mut().insert(id, known));
+        known
     }
 }
