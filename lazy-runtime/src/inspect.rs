@@ -263,6 +263,7 @@ impl Graph {
     }
 
     /// A dask-style task dictionary: one line per node, `key: (operation, input keys...)`,
+    /// with module paths left out of the names,
     /// or `key: <type> leaf` for leaf values.
     #[must_use]
     pub fn task_dict(&self) -> String {
@@ -274,7 +275,7 @@ impl Graph {
         for (n, ins) in self.nodes.iter().zip(&inputs) {
             let key = format!("'{}-{}'", n.short_name(), n.key.short());
             if n.is_leaf {
-                let _ = writeln!(out, "  {key}: <{} leaf>,", n.name);
+                let _ = writeln!(out, "  {key}: <{} leaf>,", compact(n.name));
             } else {
                 let args: Vec<String> = ins
                     .iter()
@@ -286,7 +287,7 @@ impl Graph {
                         )
                     })
                     .collect();
-                let _ = writeln!(out, "  {key}: ({}, {}),", n.name, args.join(", "));
+                let _ = writeln!(out, "  {key}: ({}, {}),", compact(n.name), args.join(", "));
             }
         }
         out.push('}');
@@ -310,6 +311,29 @@ impl Graph {
         }
         g
     }
+}
+
+/// A type or operation name without module paths: `ArrayBase<OwnedRepr<i64>, Dim<[usize; 1]>>`
+/// for `ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<i64>, ndarray::dimension::dim::Dim<[usize; 1]>>`.
+/// The name's own path is kept up to its last segment, so `app::square` reads `square`.
+fn compact(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut segment = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            segment.clear(); // a path segment: drop it
+        } else if c.is_alphanumeric() || c == '_' {
+            segment.push(c);
+        } else {
+            out.push_str(&segment);
+            segment.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&segment);
+    out
 }
 
 fn escape(s: &str) -> String {
@@ -360,6 +384,24 @@ mod tests {
             "the leaf comes first: {names:?}"
         );
         assert_eq!(names.last(), Some(&"top"));
+    }
+
+    #[test]
+    fn compact_names_drop_module_paths() {
+        assert_eq!(
+            super::compact(
+                "ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<i64>, ndarray::dimension::dim::Dim<[usize; 1]>, i64>"
+            ),
+            "ArrayBase<OwnedRepr<i64>, Dim<[usize; 1]>, i64>"
+        );
+        assert_eq!(
+            super::compact("app::square<alloc::string::String>"),
+            "square<String>"
+        );
+        assert_eq!(
+            super::compact("add<fn(i64, i64) -> i64>"),
+            "add<fn(i64, i64) -> i64>"
+        );
     }
 
     #[test]
