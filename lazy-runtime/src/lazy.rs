@@ -322,8 +322,13 @@ pub(crate) fn add_node(
     };
     let node = match op.digest {
         Some(digest) => {
-            let child_keys: Vec<Key> = inputs.iter().map(|n| n.key).collect();
-            let key = Key::of_op(&digest, &child_keys);
+            // Most operations have one or two inputs: keep their keys on the stack.
+            let key = match inputs.as_slice() {
+                [] => Key::of_op(&digest, &[]),
+                [a] => Key::of_op(&digest, &[a.key]),
+                [a, b] => Key::of_op(&digest, &[a.key, b.key]),
+                many => Key::of_op(&digest, &many.iter().map(|n| n.key).collect::<Vec<_>>()),
+            };
             let mut inputs = Some(inputs);
             let node = table::intern(key, || build(key, inputs.take().expect("built once"), true));
             if inputs.is_some() {
