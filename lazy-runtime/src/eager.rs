@@ -62,7 +62,10 @@ pub(crate) fn run_if_eager(node: &Arc<Node>) {
     let pending: Vec<Arc<Node>> = node
         .strict()
         .iter()
-        .filter(|i| i.lock().status != crate::node::Status::Ready)
+        .filter(|i| {
+            let st = i.lock();
+            st.status != crate::node::Status::Ready || st.stale
+        })
         .cloned()
         .collect();
     if !pending.is_empty()

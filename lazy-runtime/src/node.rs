@@ -61,8 +61,23 @@ pub(crate) struct State {
     pub(crate) stale: bool,
     /// The revision at which the value was last computed or verified.
     pub(crate) verified_at: u64,
+    /// The revision when the current (or last) run started: a result is verified as of
+    /// then, so that an input set during the run leaves the node stale.
+    pub(crate) run_revision: u64,
+    /// The thread running the task while `status == Running`.
+    pub(crate) owner: Option<std::thread::ThreadId>,
     /// The revision at which the value last changed.
     pub(crate) changed_at: u64,
+}
+
+impl State {
+    /// Claims the node for the calling thread: it will run (or verify) the task.
+    pub(crate) fn claim(&mut self) {
+        self.status = Status::Running;
+        self.owner = Some(std::thread::current().id());
+        self.stale = false;
+        self.run_revision = crate::input::revision();
+    }
 }
 
 /// A node of the task graph.
@@ -128,6 +143,8 @@ impl Node {
                 executor: None,
                 stale: false,
                 verified_at: 0,
+                run_revision: 0,
+                owner: None,
                 changed_at: 0,
             }),
             done: Condvar::new(),
@@ -265,43 +282,76 @@ impl Node {
         }
     }
 
-    /// Blocks while another thread computes this node.
+    /// Blocks while another thread computes this node. Returns `None` instead of waiting
+    /// forever when the node is being computed further down this thread's own stack (a
+    /// worker lent to other tasks while it waits, by a spin task or a nested force, picked
+    /// up one that needs the node it is itself computing).
     pub(crate) fn wait_while_running<'a>(
         &'a self,
         mut st: MutexGuard<'a, State>,
-    ) -> MutexGuard<'a, State> {
+    ) -> Option<MutexGuard<'a, State>> {
         while st.status == Status::Running {
+            if st.owner == Some(std::thread::current().id()) {
+                return None;
+            }
             st.waiters += 1;
             st = self.done.wait(st).unwrap_or_else(PoisonError::into_inner);
             st.waiters -= 1;
         }
-        st
+        Some(st)
+    }
+
+    /// The error for a task that would wait for a node its own thread is computing.
+    pub(crate) fn reentrant_error(&self) -> Error {
+        Error::new(
+            self.name,
+            self.key,
+            crate::error::ErrorKind::Panicked(String::from(
+                "needed while its own thread was computing it (a task waiting on itself)",
+            )),
+        )
     }
 
     /// Stores a task's result and wakes threads waiting for it.
     pub(crate) fn finish(&self, result: Result<Value, Error>, elapsed: Duration) {
-        let dropped = self.store(result, elapsed);
+        // Early cut-off compares with the user's `PartialEq`: user code, so it runs outside
+        // the lock, and a panic in it counts as "changed". Nobody else writes the value
+        // while this thread owns the running node.
+        let unchanged = match (&self.same, &result) {
+            (Some(same), Ok(new)) => match self.lock().value.clone() {
+                Some(old) => {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| same(&old, new)))
+                        .unwrap_or(false)
+                }
+                None => false,
+            },
+            _ => false,
+        };
+        let dropped = self.store(result, elapsed, unchanged);
         drop(dropped);
     }
 
     /// Returns the values to drop once the lock is released: the one replaced, and the new
     /// one if nobody can ask for it.
-    fn store(&self, result: Result<Value, Error>, elapsed: Duration) -> [Option<Value>; 2] {
+    fn store(
+        &self,
+        result: Result<Value, Error>,
+        elapsed: Duration,
+        unchanged: bool,
+    ) -> [Option<Value>; 2] {
         let mut st = self.lock();
         st.elapsed = Some(elapsed);
         st.ran = true;
-        st.stale = false;
+        st.owner = None;
         let revision = crate::input::revision();
-        st.verified_at = revision;
+        // Verified as of the run's start: an input set since has marked the node stale
+        // again, and the next force re-verifies it.
+        st.verified_at = st.run_revision;
         let old = st.value.take();
         match result {
             Ok(value) => {
                 // Early cut-off: a recomputed value equal to the one it replaces has not
                 // changed, so readers computed from the old one need not run again.
-                let unchanged = match (&self.same, &old) {
-                    (Some(same), Some(old)) => same(old, &value),
-                    _ => false,
-                };
                 if !unchanged {
                     st.changed_at = revision;
                 }
@@ -327,8 +377,8 @@ impl Node {
     pub(crate) fn revalidate(&self) -> Value {
         let mut st = self.lock();
         st.status = Status::Ready;
-        st.stale = false;
-        st.verified_at = crate::input::revision();
+        st.owner = None;
+        st.verified_at = st.run_revision;
         if st.waiters > 0 {
             self.done.notify_all();
         }

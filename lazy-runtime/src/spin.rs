@@ -2,7 +2,7 @@
 //!
 //! A spin task's function receives a [`Spin`] handle and loops over [`Spin::spin`] until
 //! its condition holds. Between polls the worker does not idle: it runs other ready tasks of
-//! the pool (rayon's `yield_now`), and only sleeps when there is nothing else to do. The
+//! the pool that it spawned itself (rayon's `yield_local`), and only sleeps when there is nothing else to do. The
 //! runtime learns, per function, how long after its start a task usually becomes ready, and
 //! delays the first poll by that much, so a task that is ready after 50 ms is polled about
 //! once instead of dozens of times.
@@ -134,7 +134,9 @@ fn wait_until(deadline: Instant) {
         if now >= deadline {
             return;
         }
-        match rayon::yield_now() {
+        // Only jobs this worker spawned itself: a job injected by another force could be
+        // waiting for this very task, which sits below it on this thread's stack.
+        match rayon::yield_local() {
             Some(rayon::Yield::Executed) => {}
             // Nothing else to run, or not on a pool's thread: nap briefly.
             _ => std::thread::sleep((deadline - now).min(MAX_NAP)),

@@ -268,7 +268,10 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
                 Status::Ready if !st.stale => {
                     return Ok(st.value.clone().expect("ready node has a value"));
                 }
-                Status::Running => st = node.wait_while_running(st),
+                Status::Running => match node.wait_while_running(st) {
+                    Some(guard) => st = guard,
+                    None => return Err(node.reentrant_error()),
+                },
                 Status::Ready | Status::Pending | Status::Failed => break,
             }
         }
@@ -277,7 +280,7 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
         // on its deferred branch too, so it always runs again.
         let verify_since =
             (st.status == Status::Ready && node.deferred().is_empty()).then_some(st.verified_at);
-        st.status = Status::Running;
+        st.claim();
         st.error = None;
         (
             std::mem::take(&mut st.holds_claims),
@@ -315,18 +318,7 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
         return Ok(node.revalidate());
     }
     if unwind == Unwind::Propagate {
-        let compute = node.compute.as_ref().expect("a pending node is a task");
-        let guard = FailOnUnwind(node);
-        let start = Instant::now();
-        let value = compute(TaskInput {
-            values,
-            deferred: node.deferred(),
-        });
-        std::mem::forget(guard);
-        node.runs.fetch_add(1, Ordering::Relaxed);
-        stats::executed();
-        node.finish(Ok(value.clone()), start.elapsed());
-        return Ok(value);
+        return Ok(run_propagating(node, values));
     }
     let compute = node.compute.as_ref().expect("a pending node is a task");
     let start = Instant::now();
@@ -365,6 +357,23 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
     result
 }
 
+/// Runs a task in eager mode: its panic unwinds into the caller, after the node has been
+/// marked failed so that nobody waits for it.
+fn run_propagating(node: &Arc<Node>, values: Vec<Value>) -> Value {
+    let compute = node.compute.as_ref().expect("a pending node is a task");
+    let guard = FailOnUnwind(node);
+    let start = Instant::now();
+    let value = compute(TaskInput {
+        values,
+        deferred: node.deferred(),
+    });
+    std::mem::forget(guard);
+    node.runs.fetch_add(1, Ordering::Relaxed);
+    stats::executed();
+    node.finish(Ok(value.clone()), start.elapsed());
+    value
+}
+
 /// Marks a task failed if its function unwinds in eager mode, so that nobody waits for it.
 struct FailOnUnwind<'a>(&'a Arc<Node>);
 
@@ -386,7 +395,7 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
     let mut st = input.lock();
     loop {
         match st.status {
-            Status::Ready => {
+            Status::Ready if !st.stale => {
                 let changed_at = st.changed_at;
                 if consume {
                     st.claims -= 1;
@@ -399,7 +408,15 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
                     changed_at,
                 ));
             }
-            Status::Running => st = input.wait_while_running(st),
+            Status::Running => {
+                let Some(guard) = input.wait_while_running(st) else {
+                    if consume {
+                        input.drop_claim();
+                    }
+                    return Err(input.reentrant_error());
+                };
+                st = guard;
+            }
             Status::Failed => {
                 let error = st.error.clone().expect("failed node has an error");
                 if consume {
@@ -407,9 +424,10 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
                 }
                 return Err(error);
             }
-            Status::Pending => {
+            Status::Ready | Status::Pending => {
                 // Not in this plan: it was ready when the plan was built and has been
-                // released since, which claims normally prevent. Compute it here.
+                // released or invalidated since (or the caller runs outside a plan, as
+                // eager mode does). Verify or compute it here.
                 drop(st);
                 let value = force::force_nodes(std::slice::from_ref(input))
                     .map(|mut v| (v.remove(0), input.lock().changed_at));
