@@ -40,12 +40,7 @@ fn expand_task(function: &Function<'_>, impure: bool) -> TokenStream {
         ..
     } = function.item;
     let body_fn = hygiene::body_fn();
-    let names: Vec<_> = function
-        .params
-        .iter()
-        .enumerate()
-        .map(|(n, p)| p.ident.cloned().unwrap_or_else(|| hygiene::arg(n)))
-        .collect();
+    let names = param_names(function);
     let inner_params = function.params.iter().map(|p| {
         let (pat, ty) = (p.pat, p.ty);
         quote!(#pat: #ty)
@@ -54,11 +49,7 @@ fn expand_task(function: &Function<'_>, impure: bool) -> TokenStream {
     let turbofish = turbofish(&sig.generics);
     let (_, _, where_clause) = sig.generics.split_for_impl();
     let inner_generics = &sig.generics;
-    let op = if impure {
-        quote!(impure)
-    } else {
-        quote!(function)
-    };
+    let op = op_constructor(impure);
     let outer = outer_signature(function);
     if let Some(handle) = function.spin {
         // `#[lazy(spin)]`: the runtime hands each run its own `Spin` handle.
@@ -108,6 +99,25 @@ fn cutoff(function: &Function<'_>) -> TokenStream {
     }
 }
 
+/// The name each parameter's value is bound to: its own, or `__lazy_argN` for a pattern.
+fn param_names(function: &Function<'_>) -> Vec<proc_macro2::Ident> {
+    function
+        .params
+        .iter()
+        .enumerate()
+        .map(|(n, p)| p.ident.cloned().unwrap_or_else(|| hygiene::arg(n)))
+        .collect()
+}
+
+/// `Op::function` for pure functions, `Op::impure` for `#[lazy(impure)]`.
+fn op_constructor(impure: bool) -> TokenStream {
+    if impure {
+        quote!(impure)
+    } else {
+        quote!(function)
+    }
+}
+
 /// `#[lazy]` on a method taking `self`, or on any function naming `Self`: an inner function
 /// cannot see the impl's `Self`, so the body stays in the task's closure (with `self`
 /// renamed), and an empty inner function generic over `Self` names the operation.
@@ -123,12 +133,7 @@ fn expand_method_task(function: &Function<'_>, impure: bool) -> TokenStream {
     } = function.item;
     let key_fn = hygiene::body_fn();
     let this = hygiene::local("__lazy_self");
-    let names: Vec<_> = function
-        .params
-        .iter()
-        .enumerate()
-        .map(|(n, p)| p.ident.cloned().unwrap_or_else(|| hygiene::arg(n)))
-        .collect();
+    let names = param_names(function);
     let patterns = function.params.iter().map(|p| p.pat);
     let (self_input, self_binding) = match function.receiver {
         Some(receiver) => {
@@ -145,11 +150,7 @@ fn expand_method_task(function: &Function<'_>, impure: bool) -> TokenStream {
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
     let body = crate::rewrite::rename_self(block.to_token_stream(), &this);
     let (key_params, key_args) = key_generics(&sig.generics);
-    let op = if impure {
-        quote!(impure)
-    } else {
-        quote!(function)
-    };
+    let op = op_constructor(impure);
     let outer = outer_signature(function);
     let cutoff = cutoff(function);
     quote! {

@@ -3,7 +3,10 @@
 //! waits for it. The tests that used to hang run under a time limit, so a regression fails
 //! instead of hanging CI.
 
-#![allow(clippy::many_single_char_names, reason = "short names for the barriers' ends")]
+#![allow(
+    clippy::many_single_char_names,
+    reason = "short names for the barriers' ends"
+)]
 
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
