@@ -307,15 +307,18 @@ impl_args! {
 }
 
 /// Adds a node (or finds the existing one with the same key) for `op` over `inputs`.
-/// `behaviour` runs only if the node is new.
+/// `behaviour` runs only if the node is new, and is told whether the node is volatile.
 pub(crate) fn add_node(
     op: Op,
     inputs: Vec<Arc<Node>>,
     strict_inputs: usize,
-    behaviour: impl FnOnce() -> (Compute, Option<SameValue>),
+    behaviour: impl FnOnce(bool) -> (Compute, Option<SameValue>),
 ) -> Arc<Node> {
     let build = |key: Key, inputs: Vec<Arc<Node>>, interned: bool| {
-        let (compute, same) = behaviour();
+        // Only a node over an input cell is ever recomputed over a kept old value, so only
+        // such a node needs an equality test: `behaviour` is told, and builds none otherwise.
+        let volatile = inputs.iter().any(|i| i.volatile);
+        let (compute, same) = behaviour(volatile);
         let mut node = Node::task(key, op.name, inputs, strict_inputs, compute, interned);
         node.same = same;
         node
@@ -396,9 +399,9 @@ where
     args.push_nodes(&mut inputs);
     let inputs = inputs.0;
     let strict = inputs.len();
-    let node = add_node(op, inputs, strict, move || {
+    let node = add_node(op, inputs, strict, move |volatile| {
         let compute: Compute = Box::new(move |input: TaskInput<'_>| f(input.values));
-        let same = same.map(|same| {
+        let same = same.filter(|_| volatile).map(|same| {
             Box::new(move |a: &Erased, b: &Erased| {
                 match (a.downcast_ref::<R>(), b.downcast_ref::<R>()) {
                     (Some(a), Some(b)) => same(a, b),
@@ -476,7 +479,7 @@ pub fn select<T: Value>(cond: Lazy<bool>, then: Lazy<T>, otherwise: Lazy<T>) -> 
         Arc::clone(&then.node),
         Arc::clone(&otherwise.node),
     ];
-    let node = add_node(Op::function("lazy::select"), inputs, 1, || {
+    let node = add_node(Op::function("lazy::select"), inputs, 1, |_| {
         let compute: Compute = Box::new(|input: TaskInput<'_>| {
             let cond = take::<bool>(input.values.into_iter().next().expect("condition"));
             let branch = &input.deferred[usize::from(!cond)];

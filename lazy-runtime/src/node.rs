@@ -317,6 +317,7 @@ impl Node {
         // Early cut-off compares with the user's `PartialEq`: user code, so it runs outside
         // the lock, and a panic in it counts as "changed". Nobody else writes the value
         // while this thread owns the running node.
+        // Only volatile nodes carry an equality test, so plain tasks take no extra lock here.
         let unchanged = match (&self.same, &result) {
             (Some(same), Ok(new)) => match self.lock().value.clone() {
                 Some(old) => {
