@@ -2,7 +2,7 @@
 
 use std::any::Any;
 use std::mem;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -110,6 +110,9 @@ pub(crate) struct Node {
     pub(crate) runs: AtomicU32,
     pub(crate) state: Mutex<State>,
     pub(crate) done: Condvar,
+    /// What the plan that last visited this node made of it: its id and the node's slot
+    /// there (see `exec::plan`). A hint for the plan being built, never trusted alone.
+    pub(crate) mark: AtomicU64,
     /// Depends on an input cell, directly or not: it records its dependents so that
     /// setting the input can invalidate them. Graphs without input cells pay nothing.
     pub(crate) volatile: bool,
@@ -148,6 +151,7 @@ impl Node {
                 changed_at: 0,
             }),
             done: Condvar::new(),
+            mark: AtomicU64::new(0),
             volatile: false,
             dependents: Mutex::new(Vec::new()),
             same: None,

@@ -1,7 +1,6 @@
 //! Plans: the not-yet-computed part of a graph below the values being forced, as tasks in
 //! dependency order, and the one way to run a task.
 
-use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -9,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind};
 use crate::force;
-use crate::key::{BuildKeyHasher, Key};
 use crate::node::{Node, Status, TaskInput, Value};
 use crate::stats;
 
@@ -36,10 +34,28 @@ struct PlanTask {
     result: OnceLock<Result<Value, Error>>,
 }
 
+/// What a node is in the plan being built, recorded in the node's `mark`.
+#[derive(Clone, Copy)]
 enum Slot {
+    /// Entered, its inputs not all visited yet.
     Visiting,
+    /// Computed already: not a task.
     Ready,
     Task(u32),
+}
+
+const VISITING: u32 = u32::MAX;
+const READY: u32 = u32::MAX - 1;
+
+/// Each plan's id, for its marks; 0 is never used, so a node's initial mark is no plan's.
+fn next_plan_id() -> u32 {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    loop {
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        if id != 0 {
+            return id;
+        }
+    }
 }
 
 enum Root {
@@ -56,6 +72,8 @@ enum Root {
 /// ready. Invariant: a task is reported ready exactly once, after all its inputs in the plan
 /// have run.
 pub struct Plan {
+    /// Identifies this plan's marks on nodes (see [`Plan::slot`]).
+    id: u32,
     tasks: Vec<PlanTask>,
     initial: Vec<TaskId>,
     roots: Vec<Root>,
@@ -66,11 +84,11 @@ impl Plan {
     /// entered; nodes that another thread is computing become tasks that wait for it.
     pub(crate) fn build(roots: &[Arc<Node>]) -> Plan {
         let mut plan = Plan {
+            id: next_plan_id(),
             tasks: Vec::new(),
             initial: Vec::new(),
             roots: Vec::new(),
         };
-        let mut slots: HashMap<Key, Slot, BuildKeyHasher> = HashMap::default();
         let mut stack: Vec<(&Arc<Node>, bool)> = Vec::new();
         for root in roots {
             let st = root.lock();
@@ -86,59 +104,97 @@ impl Plan {
         }
         while let Some((node, exit)) = stack.pop() {
             if exit {
-                let id = plan.add_task(node, &slots);
-                slots.insert(node.key, Slot::Task(id));
+                let id = plan.add_task(node);
+                plan.mark(node, id);
                 continue;
             }
-            if slots.contains_key(&node.key) {
+            if plan.slot(node).is_some() {
                 continue;
             }
-            let (status, stale) = {
-                let st = node.lock();
-                (st.status, st.stale)
-            };
-            match status {
-                Status::Ready if !stale => {
-                    slots.insert(node.key, Slot::Ready);
+            let st = node.lock();
+            match st.status {
+                Status::Ready if !st.stale => {
+                    drop(st);
+                    plan.mark(node, READY);
                 }
                 Status::Running => {
+                    drop(st);
                     // Computed elsewhere right now: a task without inputs that waits for it.
-                    let id = plan.add_task(node, &slots);
-                    slots.insert(node.key, Slot::Task(id));
+                    let id = plan.add_task(node);
+                    plan.mark(node, id);
                 }
                 Status::Ready | Status::Pending | Status::Failed => {
-                    node.reclaim_inputs();
-                    slots.insert(node.key, Slot::Visiting);
+                    let holds_claims = st.holds_claims;
+                    drop(st);
+                    if !holds_claims {
+                        node.reclaim_inputs();
+                    }
+                    plan.mark(node, VISITING);
                     stack.push((node, true));
                     stack.extend(node.strict().iter().rev().map(|input| (input, false)));
                 }
             }
         }
-        for root in &mut plan.roots {
+        let mut roots = std::mem::take(&mut plan.roots);
+        for root in &mut roots {
             if let Root::Node(node) = root
-                && let Some(Slot::Task(id)) = slots.get(&node.key)
+                && let Some(Slot::Task(id)) = plan.slot(node)
             {
-                plan.tasks[*id as usize].is_root = true;
-                *root = Root::Task(*id);
+                plan.tasks[id as usize].is_root = true;
+                *root = Root::Task(id);
             }
         }
+        plan.roots = roots;
         plan
     }
 
-    fn add_task(&mut self, node: &Arc<Node>, slots: &HashMap<Key, Slot, BuildKeyHasher>) -> u32 {
-        let id = u32::try_from(self.tasks.len()).expect("lazy: a plan holds at most 2^32 tasks");
+    /// Records what `node` is in this plan: a task id, [`VISITING`] or [`READY`].
+    fn mark(&self, node: &Node, slot: u32) {
+        node.mark.store(
+            u64::from(self.id) << 32 | u64::from(slot),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// What `node` is in this plan, or `None` if the plan has not visited it.
+    ///
+    /// A mark is a hint, never trusted blindly: another plan being built at the same time
+    /// may overwrite it, and plan ids wrap around after 2^32 plans. A task slot is checked
+    /// against the plan's own task; a node wrongly taken for unvisited becomes a second
+    /// task for the same node, which finds the value ready when it runs; and an input
+    /// wrongly taken for ready or visiting is not waited for, so its reader computes (or
+    /// waits for) it when it runs ([`input_value`]). Each costs time, never a wrong value.
+    fn slot(&self, node: &Node) -> Option<Slot> {
+        let mark = node.mark.load(Ordering::Relaxed);
+        if (mark >> 32) as u32 != self.id {
+            return None;
+        }
+        #[allow(clippy::cast_possible_truncation, reason = "the low half is the slot")]
+        match mark as u32 {
+            VISITING => Some(Slot::Visiting),
+            READY => Some(Slot::Ready),
+            id => self
+                .tasks
+                .get(id as usize)
+                .is_some_and(|t| std::ptr::eq(Arc::as_ptr(&t.node), node))
+                .then_some(Slot::Task(id)),
+        }
+    }
+
+    fn add_task(&mut self, node: &Arc<Node>) -> u32 {
+        let id = u32::try_from(self.tasks.len())
+            .ok()
+            .filter(|&id| id < READY)
+            .expect("lazy: a plan holds fewer than 2^32 - 2 tasks");
         let mut waiting = 0;
         if node.lock().status != Status::Running {
             for input in node.strict() {
-                match slots.get(&input.key) {
-                    Some(Slot::Task(dep)) => {
-                        self.tasks[*dep as usize].dependents.push(id);
-                        waiting += 1;
-                    }
-                    Some(Slot::Ready) | None => {}
-                    Some(Slot::Visiting) => {
-                        unreachable!("lazy: internal error: cycle in the graph")
-                    }
+                // A visiting input would be a cycle, which hash-consing cannot build; a
+                // mark overwritten by another plan reads as one (see `slot`), and is not
+                // waited for.
+                if let Some(Slot::Task(dep)) = self.slot(input) {
+                    self.tasks[dep as usize].dependents.push(id);
+                    waiting += 1;
                 }
             }
         }
