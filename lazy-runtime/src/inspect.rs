@@ -154,12 +154,23 @@ impl Graph {
                 order.push(node);
             } else if seen.insert(node.key) {
                 stack.push((node, true));
-                stack.extend(node.inputs.iter().rev().map(|input| (input, false)));
+                stack.extend(
+                    node.inputs
+                        .as_slice()
+                        .iter()
+                        .rev()
+                        .map(|input| (input, false)),
+                );
             }
         }
         let mut edges = Vec::new();
         for (i, node) in order.iter().enumerate() {
-            edges.extend(node.inputs.iter().map(|input| (index[&input.key], i)));
+            edges.extend(
+                node.inputs
+                    .as_slice()
+                    .iter()
+                    .map(|input| (index[&input.key], i)),
+            );
         }
         let nodes = order
             .iter()

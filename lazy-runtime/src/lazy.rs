@@ -9,7 +9,7 @@ use crate::exec::Executor;
 use crate::force::{self, Force};
 use crate::inspect::{Graph, NodeState};
 use crate::key::{self, Fingerprint, Key};
-use crate::node::{Compute, Node, SameValue, TaskInput, Value as Erased};
+use crate::node::{Compute, Inputs, Node, SameValue, TaskInput, Value as Erased, Volatile};
 use crate::op::Op;
 use crate::table;
 
@@ -46,33 +46,47 @@ impl<T: Clone + Send + Sync + 'static> Value for T {}
 /// assert!(format!("{sum:?}").contains("ready"));
 /// ```
 pub struct Lazy<T> {
-    node: Arc<Node>,
+    /// Always present; `None` only inside [`Lazy::into_kept`], which moves the node out of
+    /// a handle that is being consumed.
+    node: Option<Arc<Node>>,
     ty: PhantomData<fn() -> T>,
 }
 
 impl<T> Lazy<T> {
-    pub(crate) fn from_node(node: Arc<Node>) -> Lazy<T> {
-        node.handle_added();
+    /// A handle to `node`, which has already counted it in its `keep`.
+    pub(crate) fn from_kept(node: Arc<Node>) -> Lazy<T> {
         Lazy {
-            node,
+            node: Some(node),
             ty: PhantomData,
         }
     }
 
     pub(crate) fn node(&self) -> &Arc<Node> {
-        &self.node
+        match &self.node {
+            Some(node) => node,
+            None => unreachable!("lazy: internal error: a handle without a node"),
+        }
+    }
+
+    /// Consumes the handle and returns its node with the handle's `keep` count still on it:
+    /// moving a handle into a new node makes it that node's claim with no atomic operation.
+    pub(crate) fn into_kept(mut self) -> Arc<Node> {
+        match self.node.take() {
+            Some(node) => node,
+            None => unreachable!("lazy: internal error: a handle without a node"),
+        }
     }
 
     /// The structural key of this value's node.
     #[must_use]
     pub fn key(&self) -> Key {
-        self.node.key
+        self.node().key
     }
 
     /// Where the value stands, without forcing it.
     #[must_use]
     pub fn state(&self) -> NodeState {
-        NodeState::of(&self.node)
+        NodeState::of(self.node())
     }
 
     /// Whether the value has been computed and is kept.
@@ -84,12 +98,12 @@ impl<T> Lazy<T> {
     /// Checks the invariants of every node below this value (see `Node`).
     #[cfg(test)]
     pub(crate) fn check_invariants(&self) {
-        let mut stack = vec![&self.node];
+        let mut stack = vec![self.node()];
         let mut seen = std::collections::HashSet::new();
         while let Some(node) = stack.pop() {
             if seen.insert(node.key) {
                 node.check_invariants();
-                stack.extend(node.inputs.iter());
+                stack.extend(node.inputs.as_slice());
             }
         }
     }
@@ -97,7 +111,7 @@ impl<T> Lazy<T> {
     /// The graph this value depends on, for inspection; nothing is computed.
     #[must_use]
     pub fn graph(&self) -> Graph {
-        Graph::of_nodes(std::slice::from_ref(&self.node))
+        Graph::of_nodes(std::slice::from_ref(self.node()))
     }
 
     /// Runs this node's task on `executor` instead of the scheduler's thread (the
@@ -119,7 +133,7 @@ impl<T> Lazy<T> {
     /// assert_eq!(x.get().as_deref(), Some("lazy-pool-0"));
     /// ```
     pub fn set_executor(&self, executor: Arc<dyn Executor>) {
-        self.node.lock().executor = Some(executor);
+        self.node().lock().executor = Some(executor);
     }
 }
 
@@ -140,7 +154,7 @@ impl<T: Value> Lazy<T> {
             Node::leaf(key, name, spare.take().expect("built once"), true)
         });
         drop(spare);
-        Lazy::from_node(node)
+        Lazy::from_kept(node)
     }
 
     /// A leaf keyed by identity: never folds with another value, for types that cannot be
@@ -153,7 +167,7 @@ impl<T: Value> Lazy<T> {
             Arc::new(value),
             false,
         );
-        Lazy::from_node(Arc::new(node))
+        Lazy::from_kept(Arc::new(node))
     }
 
     /// Computes the value if needed and returns a clone of it.
@@ -185,13 +199,17 @@ impl<T> std::panic::RefUnwindSafe for Lazy<T> {}
 
 impl<T> Clone for Lazy<T> {
     fn clone(&self) -> Lazy<T> {
-        Lazy::from_node(Arc::clone(&self.node))
+        let node = self.node();
+        node.add_keep();
+        Lazy::from_kept(Arc::clone(node))
     }
 }
 
 impl<T> Drop for Lazy<T> {
     fn drop(&mut self) {
-        self.node.handle_dropped();
+        if let Some(node) = self.node.take() {
+            node.release_keep();
+        }
     }
 }
 
@@ -201,7 +219,7 @@ impl<T> fmt::Debug for Lazy<T> {
             f,
             "Lazy<{}>({}, {})",
             std::any::type_name::<T>(),
-            self.node.key.short(),
+            self.node().key.short(),
             self.state()
         )
     }
@@ -210,7 +228,7 @@ impl<T> fmt::Debug for Lazy<T> {
 /// Shows the value if it is ready, and what `Debug` shows otherwise; never forces.
 impl<T: fmt::Display + 'static> fmt::Display for Lazy<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value = self.node.lock().value.clone();
+        let value = self.node().lock().value.clone();
         match value.as_ref().and_then(|v| v.downcast_ref::<T>()) {
             Some(v) => fmt::Display::fmt(v, f),
             None => fmt::Debug::fmt(self, f),
@@ -258,27 +276,38 @@ pub(crate) fn take<T: Value>(value: Erased) -> T {
     Arc::try_unwrap(value).unwrap_or_else(|v| (*v).clone())
 }
 
+/// The nodes of a task's arguments, moved out of their handles. Opaque outside the runtime.
+pub struct ArgNodes(Inputs);
+
+impl fmt::Debug for ArgNodes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.as_slice().iter().map(|n| n.key))
+            .finish()
+    }
+}
+
 /// The argument tuples a task accepts: `(Lazy<A>, Lazy<B>, ...)`, up to twelve.
 pub trait Args {
     /// The tuple of the arguments' values, which the task's function receives.
     type Values;
 
+    /// The arguments' nodes, each keeping the count of the handle it came from.
     #[doc(hidden)]
-    fn push_nodes(&self, out: &mut force::Nodes);
+    fn into_inputs(self) -> ArgNodes;
 
     #[doc(hidden)]
     fn values(values: &mut force::Values) -> Self::Values;
 }
 
 macro_rules! impl_args {
-    ($(($($t:ident $v:ident),*))*) => {$(
+    ($(($($t:ident $v:ident),*) => $inputs:expr;)*) => {$(
         impl<$($t: Value),*> Args for ($(Lazy<$t>,)*) {
             type Values = ($($t,)*);
 
-            #[allow(non_snake_case, reason = "the type parameters name the tuple's parts")]
-            fn push_nodes(&self, _out: &mut force::Nodes) {
-                let ($($t,)*) = self;
-                $(_out.push(&$t.node);)*
+            fn into_inputs(self) -> ArgNodes {
+                let ($($v,)*) = self;
+                ArgNodes($inputs)
             }
 
             #[allow(clippy::unused_unit, reason = "the empty tuple is the zero-argument case")]
@@ -290,38 +319,77 @@ macro_rules! impl_args {
     )*};
 }
 
+// Up to two arguments, the nodes are stored inline in the new node; more take a slice.
 impl_args! {
-    ()
-    (A a)
-    (A a, B b)
-    (A a, B b, C c)
-    (A a, B b, C c, D d)
-    (A a, B b, C c, D d, E e)
-    (A a, B b, C c, D d, E e, F f)
-    (A a, B b, C c, D d, E e, F f, G g)
-    (A a, B b, C c, D d, E e, F f, G g, H h)
-    (A a, B b, C c, D d, E e, F f, G g, H h, I i)
-    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j)
-    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k)
-    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k, L l)
+    () => Inputs::Zero;
+    (A a) => Inputs::One([a.into_kept()]);
+    (A a, B b) => Inputs::Two([a.into_kept(), b.into_kept()]);
+    (A a, B b, C c) => many([a.into_kept(), b.into_kept(), c.into_kept()]);
+    (A a, B b, C c, D d) => many([a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept()]);
+    (A a, B b, C c, D d, E e) => many([
+        a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept(), e.into_kept(),
+    ]);
+    (A a, B b, C c, D d, E e, F f) => many([
+        a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept(), e.into_kept(),
+        f.into_kept(),
+    ]);
+    (A a, B b, C c, D d, E e, F f, G g) => many([
+        a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept(), e.into_kept(),
+        f.into_kept(), g.into_kept(),
+    ]);
+    (A a, B b, C c, D d, E e, F f, G g, H h) => many([
+        a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept(), e.into_kept(),
+        f.into_kept(), g.into_kept(), h.into_kept(),
+    ]);
+    (A a, B b, C c, D d, E e, F f, G g, H h, I i) => many([
+        a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept(), e.into_kept(),
+        f.into_kept(), g.into_kept(), h.into_kept(), i.into_kept(),
+    ]);
+    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j) => many([
+        a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept(), e.into_kept(),
+        f.into_kept(), g.into_kept(), h.into_kept(), i.into_kept(), j.into_kept(),
+    ]);
+    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k) => many([
+        a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept(), e.into_kept(),
+        f.into_kept(), g.into_kept(), h.into_kept(), i.into_kept(), j.into_kept(),
+        k.into_kept(),
+    ]);
+    (A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k, L l) => many([
+        a.into_kept(), b.into_kept(), c.into_kept(), d.into_kept(), e.into_kept(),
+        f.into_kept(), g.into_kept(), h.into_kept(), i.into_kept(), j.into_kept(),
+        k.into_kept(), l.into_kept(),
+    ]);
 }
 
-/// Adds a node (or finds the existing one with the same key) for `op` over `inputs`.
+fn many<const N: usize>(nodes: [Arc<Node>; N]) -> Inputs {
+    Inputs::Many(Box::new(nodes))
+}
+
+/// Adds a node (or finds the existing one with the same key) for `op` over `inputs`, and
+/// returns it with one `keep` count for the caller's handle. Each input comes with a `keep`
+/// count: a strict input's becomes the new node's claim on it; the others are given back.
 /// `behaviour` runs only if the node is new, and is told whether the node is volatile.
 pub(crate) fn add_node(
     op: Op,
-    inputs: Vec<Arc<Node>>,
+    inputs: Inputs,
     strict_inputs: usize,
     behaviour: impl FnOnce(bool) -> (Compute, Option<SameValue>),
 ) -> Arc<Node> {
-    let build = |key: Key, inputs: Vec<Arc<Node>>, interned: bool| {
+    let build = |key: Key, inputs: Inputs, interned: bool| {
         // Only a node over an input cell is ever recomputed over a kept old value, so only
         // such a node needs an equality test: `behaviour` is told, and builds none otherwise.
-        let volatile = inputs.iter().any(|i| i.volatile);
+        let volatile = inputs.as_slice().iter().any(|i| i.is_volatile());
         let (compute, same) = behaviour(volatile);
-        let mut node = Node::task(key, op.name, inputs, strict_inputs, compute, interned);
-        node.same = same;
-        node
+        let volatile = volatile.then(|| Box::new(Volatile::new(same)));
+        Node::task(
+            key,
+            op.name,
+            inputs,
+            strict_inputs,
+            compute,
+            interned,
+            volatile,
+        )
     };
     let node = match op.digest {
         Some(digest) => {
@@ -332,18 +400,24 @@ pub(crate) fn add_node(
                 [a, b] => Key::of_op(&digest, &[a.key, b.key]),
                 many => Key::of_op(&digest, &many.iter().map(|n| n.key).collect::<Vec<_>>()),
             };
-            let mut inputs = Some(inputs);
-            let node = table::intern(key, || build(key, inputs.take().expect("built once"), true));
-            if inputs.is_some() {
-                // Folded onto an existing node, which is registered already. Drop the unused
-                // input references here, outside the table lock.
-                drop(inputs);
+            let mut spare = Some(inputs);
+            let node = table::intern(key, || build(key, spare.take().expect("built once"), true));
+            if let Some(unused) = spare {
+                // Folded onto an existing node, which is registered already. Give back the
+                // inputs' counts here, outside the table lock.
+                for input in unused.as_slice() {
+                    input.release_keep();
+                }
                 return node;
             }
             node
         }
         None => Arc::new(build(Key::unique(), inputs, false)),
     };
+    // Deferred inputs are not claimed: their counts go back.
+    for input in node.deferred() {
+        input.release_keep();
+    }
     Node::register_dependent(&node);
     node
 }
@@ -395,10 +469,8 @@ where
     R: Value,
     F: Fn(Vec<Erased>) -> Erased + Send + Sync + 'static,
 {
-    let mut inputs = force::Nodes::default();
-    args.push_nodes(&mut inputs);
-    let inputs = inputs.0;
-    let strict = inputs.len();
+    let ArgNodes(inputs) = args.into_inputs();
+    let strict = inputs.as_slice().len();
     let node = add_node(op, inputs, strict, move |volatile| {
         let compute: Compute = Box::new(move |input: TaskInput<'_>| f(input.values));
         let same = same.filter(|_| volatile).map(|same| {
@@ -411,11 +483,9 @@ where
         });
         (compute, same)
     });
-    // The argument handles drop only now, after the node has claimed its inputs.
-    drop(args);
     // The handle comes first, so that an eagerly computed value is kept.
-    let lazy = Lazy::from_node(node);
-    crate::eager::run_if_eager(&lazy.node);
+    let lazy = Lazy::from_kept(node);
+    crate::eager::run_if_eager(lazy.node());
     lazy
 }
 
@@ -474,11 +544,7 @@ impl<T> NoCutoff<T> for &Probe<T> {}
     reason = "generated code hands its handles over"
 )]
 pub fn select<T: Value>(cond: Lazy<bool>, then: Lazy<T>, otherwise: Lazy<T>) -> Lazy<T> {
-    let inputs = vec![
-        Arc::clone(&cond.node),
-        Arc::clone(&then.node),
-        Arc::clone(&otherwise.node),
-    ];
+    let inputs = many([cond.into_kept(), then.into_kept(), otherwise.into_kept()]);
     let node = add_node(Op::function("lazy::select"), inputs, 1, |_| {
         let compute: Compute = Box::new(|input: TaskInput<'_>| {
             let cond = take::<bool>(input.values.into_iter().next().expect("condition"));
@@ -488,8 +554,8 @@ pub fn select<T: Value>(cond: Lazy<bool>, then: Lazy<T>, otherwise: Lazy<T>) -> 
         (compute, None)
     });
     // The handle comes first, so that an eagerly computed value is kept.
-    let lazy = Lazy::from_node(node);
-    crate::eager::run_if_eager(&lazy.node);
+    let lazy = Lazy::from_kept(node);
+    crate::eager::run_if_eager(lazy.node());
     lazy
 }
 
@@ -497,7 +563,7 @@ impl<T: Value> Force for Lazy<T> {
     type Output = T;
 
     fn roots(&self, out: &mut force::Nodes) {
-        out.push(&self.node);
+        out.push(self.node());
     }
 
     fn collect(self, values: &mut force::Values) -> T {
@@ -513,7 +579,7 @@ impl<T: Value> Force for &Lazy<T> {
     type Output = T;
 
     fn roots(&self, out: &mut force::Nodes) {
-        out.push(&self.node);
+        out.push(self.node());
     }
 
     fn collect(self, values: &mut force::Values) -> T {

@@ -60,7 +60,7 @@ pub fn graph<F: Force>(x: &F) -> Graph {
 pub mod __private {
     pub use crate::force::{Nodes, Values};
     pub use crate::lazy::{
-        Args, CutoffByEq, NoCutoff, Probe, Value, select, task, task_with_cutoff,
+        ArgNodes, Args, CutoffByEq, NoCutoff, Probe, Value, select, task, task_with_cutoff,
     };
     pub use crate::lift;
     pub use crate::op::Op;

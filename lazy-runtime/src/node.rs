@@ -3,7 +3,8 @@
 use std::any::Any;
 use std::mem;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use crate::error::Error;
@@ -44,10 +45,8 @@ pub(crate) struct State {
     pub(crate) value: Option<Value>,
     /// Present exactly when `status == Failed`.
     pub(crate) error: Option<Error>,
-    /// Consumers that have not started yet and will read this node's value: the node keeps
-    /// its value while this is non-zero.
-    pub(crate) claims: usize,
-    /// Whether this node holds one claim on each of its strict inputs. Set when it is built
+    /// Whether this node holds one claim on each of its strict inputs (one count of each
+    /// input's `keep`). Set when it is built
     /// and when a plan needs it again; cleared when its task starts or the node is dropped.
     pub(crate) holds_claims: bool,
     /// Threads blocked in `wait_while_running`; the condvar is only signalled when non-zero.
@@ -65,7 +64,7 @@ pub(crate) struct State {
     /// then, so that an input set during the run leaves the node stale.
     pub(crate) run_revision: u64,
     /// The thread running the task while `status == Running`.
-    pub(crate) owner: Option<std::thread::ThreadId>,
+    pub(crate) owner: Option<ThreadId>,
     /// The revision at which the value last changed.
     pub(crate) changed_at: u64,
 }
@@ -74,9 +73,81 @@ impl State {
     /// Claims the node for the calling thread: it will run (or verify) the task.
     pub(crate) fn claim(&mut self) {
         self.status = Status::Running;
-        self.owner = Some(std::thread::current().id());
+        self.owner = Some(current_thread());
         self.stale = false;
         self.run_revision = crate::input::revision();
+    }
+}
+
+/// The calling thread's id, cached: `thread::current()` clones an `Arc` each time.
+pub(crate) fn current_thread() -> ThreadId {
+    thread_local! {
+        static ME: ThreadId = std::thread::current().id();
+    }
+    ME.with(|me| *me)
+}
+
+/// A node's inputs, stored inline when there are at most two (nearly every operation), so
+/// that building a node allocates once.
+#[derive(Default)]
+pub(crate) enum Inputs {
+    #[default]
+    Zero,
+    One([Arc<Node>; 1]),
+    Two([Arc<Node>; 2]),
+    Many(Box<[Arc<Node>]>),
+}
+
+impl Inputs {
+    pub(crate) fn as_slice(&self) -> &[Arc<Node>] {
+        match self {
+            Inputs::Zero => &[],
+            Inputs::One(one) => one,
+            Inputs::Two(two) => two,
+            Inputs::Many(many) => many,
+        }
+    }
+
+    /// Moves the inputs onto `out`, leaving none.
+    fn move_into(&mut self, out: &mut Vec<Arc<Node>>) {
+        match mem::take(self) {
+            Inputs::Zero => {}
+            Inputs::One(one) => out.extend(one),
+            Inputs::Two(two) => out.extend(two),
+            Inputs::Many(many) => out.extend(many),
+        }
+    }
+}
+
+impl From<Vec<Arc<Node>>> for Inputs {
+    fn from(mut inputs: Vec<Arc<Node>>) -> Inputs {
+        match inputs.len() {
+            0 => Inputs::Zero,
+            1 => Inputs::One([inputs.pop().expect("one input")]),
+            2 => {
+                let b = inputs.pop().expect("two inputs");
+                let a = inputs.pop().expect("two inputs");
+                Inputs::Two([a, b])
+            }
+            _ => Inputs::Many(inputs.into_boxed_slice()),
+        }
+    }
+}
+
+/// What only a node over an input cell needs (see [`Node::volatile`]).
+pub(crate) struct Volatile {
+    /// Readers of this node, so that setting an input can invalidate them.
+    pub(crate) dependents: Mutex<Vec<Weak<Node>>>,
+    /// Whether two values are equal, for early cut-off.
+    pub(crate) same: Option<SameValue>,
+}
+
+impl Volatile {
+    pub(crate) fn new(same: Option<SameValue>) -> Volatile {
+        Volatile {
+            dependents: Mutex::new(Vec::new()),
+            same,
+        }
     }
 }
 
@@ -85,7 +156,8 @@ impl State {
 /// Invariants (checked by [`Node::check_invariants`]):
 /// - children are built before parents, so the graph is acyclic and `inputs` never change;
 /// - `key` depends only on the operation, literal data and the inputs' keys;
-/// - a node holding claims has added exactly one to each strict input's `claims`;
+/// - `keep` counts the user-held handles plus the claims on the node: a node holding claims
+///   has added exactly one to each strict input's `keep`;
 /// - `value.is_some() == (status == Ready)` and `error.is_some() == (status == Failed)`,
 ///   except that a stale node keeps its old value while it is being verified;
 /// - a volatile node is registered in the `dependents` of each of its volatile inputs;
@@ -95,15 +167,18 @@ pub(crate) struct Node {
     pub(crate) key: Key,
     /// The operation's name (a function's path), or a leaf's type name.
     pub(crate) name: &'static str,
-    pub(crate) inputs: Vec<Arc<Node>>,
+    pub(crate) inputs: Inputs,
     /// The first `strict_inputs` inputs are computed before the task runs; the rest are
     /// handed to it unforced.
     pub(crate) strict_inputs: usize,
     pub(crate) compute: Option<Compute>,
     /// Whether the folding table has an entry for this node.
     pub(crate) interned: bool,
-    /// User-held [`Lazy`](crate::Lazy) handles pointing at this node.
-    pub(crate) handles: AtomicUsize,
+    /// Reasons to keep the value: user-held [`Lazy`](crate::Lazy) handles pointing at this
+    /// node, plus consumers that have not started yet and will read it (claims). One
+    /// counter for both, so that a handle moved into a new node becomes its claim without
+    /// a lock or an atomic operation.
+    pub(crate) keep: AtomicUsize,
     /// How many times building a node returned this one instead of a new one.
     pub(crate) folds: AtomicU32,
     /// How many times this node's task has run.
@@ -113,32 +188,30 @@ pub(crate) struct Node {
     /// What the plan that last visited this node made of it: its id and the node's slot
     /// there (see `exec::plan`). A hint for the plan being built, never trusted alone.
     pub(crate) mark: AtomicU64,
-    /// Depends on an input cell, directly or not: it records its dependents so that
-    /// setting the input can invalidate them. Graphs without input cells pay nothing.
-    pub(crate) volatile: bool,
-    /// Readers of this node, kept only for volatile nodes.
-    pub(crate) dependents: Mutex<Vec<std::sync::Weak<Node>>>,
-    pub(crate) same: Option<SameValue>,
+    /// Present when the node depends on an input cell, directly or not: it records its
+    /// dependents so that setting the input can invalidate them. Graphs without input
+    /// cells pay one pointer per node.
+    pub(crate) volatile: Option<Box<Volatile>>,
 }
 
 impl Node {
+    /// A node with one `keep` count, for the handle its builder will make.
     fn with(key: Key, name: &'static str, interned: bool, status: Status) -> Node {
         stats::node_created();
         Node {
             key,
             name,
-            inputs: Vec::new(),
+            inputs: Inputs::Zero,
             strict_inputs: 0,
             compute: None,
             interned,
-            handles: AtomicUsize::new(0),
+            keep: AtomicUsize::new(1),
             folds: AtomicU32::new(0),
             runs: AtomicU32::new(0),
             state: Mutex::new(State {
                 status,
                 value: None,
                 error: None,
-                claims: 0,
                 holds_claims: false,
                 waiters: 0,
                 ran: false,
@@ -152,9 +225,7 @@ impl Node {
             }),
             done: Condvar::new(),
             mark: AtomicU64::new(0),
-            volatile: false,
-            dependents: Mutex::new(Vec::new()),
-            same: None,
+            volatile: None,
         }
     }
 
@@ -167,22 +238,21 @@ impl Node {
         node
     }
 
-    /// A task node. Takes one claim on each strict input.
+    /// A task node. Each strict input comes with one `keep` count (a handle moved in), which
+    /// becomes this node's claim on it.
     pub(crate) fn task(
         key: Key,
         name: &'static str,
-        inputs: Vec<Arc<Node>>,
+        inputs: Inputs,
         strict_inputs: usize,
         compute: Compute,
         interned: bool,
+        volatile: Option<Box<Volatile>>,
     ) -> Node {
         let mut node = Node::with(key, name, interned, Status::Pending);
-        for input in &inputs[..strict_inputs] {
-            input.lock().claims += 1;
-        }
         node.inputs = inputs;
         node.strict_inputs = strict_inputs;
-        node.volatile = inputs_volatile(&node.inputs);
+        node.volatile = volatile;
         node.compute = Some(compute);
         node.state
             .get_mut()
@@ -193,11 +263,16 @@ impl Node {
 
     /// Records `node` as a reader of its volatile inputs, so that changing an input reaches it.
     pub(crate) fn register_dependent(node: &Arc<Node>) {
-        if !node.volatile {
+        if node.volatile.is_none() {
             return;
         }
-        for input in node.inputs.iter().filter(|i| i.volatile) {
-            let mut dependents = input
+        for volatile in node
+            .inputs
+            .as_slice()
+            .iter()
+            .filter_map(|i| i.volatile.as_ref())
+        {
+            let mut dependents = volatile
                 .dependents
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
@@ -213,11 +288,15 @@ impl Node {
     }
 
     pub(crate) fn strict(&self) -> &[Arc<Node>] {
-        &self.inputs[..self.strict_inputs]
+        &self.inputs.as_slice()[..self.strict_inputs]
     }
 
     pub(crate) fn deferred(&self) -> &[Arc<Node>] {
-        &self.inputs[self.strict_inputs..]
+        &self.inputs.as_slice()[self.strict_inputs..]
+    }
+
+    pub(crate) fn is_volatile(&self) -> bool {
+        self.volatile.is_some()
     }
 
     pub(crate) fn is_leaf(&self) -> bool {
@@ -227,11 +306,7 @@ impl Node {
     /// Takes the value out if nobody can ask for it any more: no user handle and no
     /// consumer that has yet to start. The caller drops it after unlocking.
     pub(crate) fn release_if_unneeded(&self, st: &mut State) -> Option<Value> {
-        if st.status == Status::Ready
-            && st.claims == 0
-            && !self.is_leaf()
-            && self.handles.load(Ordering::Acquire) == 0
-        {
+        if st.status == Status::Ready && !self.is_leaf() && self.keep.load(Ordering::Acquire) == 0 {
             st.status = Status::Pending;
             st.value.take()
         } else {
@@ -239,16 +314,23 @@ impl Node {
         }
     }
 
-    /// Gives back one claim on this node; releases the value if that was the last reason to
-    /// keep it.
-    pub(crate) fn drop_claim(&self) {
-        let released = {
-            let mut st = self.lock();
-            debug_assert!(st.claims > 0, "claim count underflow on `{}`", self.name);
-            st.claims -= 1;
-            self.release_if_unneeded(&mut st)
-        };
-        drop(released);
+    /// Adds a reason to keep the value (a handle or a claim).
+    pub(crate) fn add_keep(&self) {
+        self.keep.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Gives back one handle or claim; releases the value if that was the last reason to
+    /// keep it. The lock is taken only then.
+    pub(crate) fn release_keep(&self) {
+        let before = self.keep.fetch_sub(1, Ordering::AcqRel);
+        debug_assert!(before > 0, "keep count underflow on `{}`", self.name);
+        if before == 1 {
+            let released = {
+                let mut st = self.lock();
+                self.release_if_unneeded(&mut st)
+            };
+            drop(released);
+        }
     }
 
     /// Makes sure this node holds its claims on its strict inputs, because a plan is about
@@ -258,7 +340,7 @@ impl Node {
             return;
         }
         for input in self.strict() {
-            input.lock().claims += 1;
+            input.add_keep();
         }
         let already = {
             let mut st = self.lock();
@@ -267,22 +349,8 @@ impl Node {
         if already {
             // Another plan claimed them meanwhile: give ours back.
             for input in self.strict() {
-                input.drop_claim();
+                input.release_keep();
             }
-        }
-    }
-
-    pub(crate) fn handle_added(&self) {
-        self.handles.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn handle_dropped(&self) {
-        if self.handles.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let released = {
-                let mut st = self.lock();
-                self.release_if_unneeded(&mut st)
-            };
-            drop(released);
         }
     }
 
@@ -295,7 +363,7 @@ impl Node {
         mut st: MutexGuard<'a, State>,
     ) -> Option<MutexGuard<'a, State>> {
         while st.status == Status::Running {
-            if st.owner == Some(std::thread::current().id()) {
+            if st.owner == Some(current_thread()) {
                 return None;
             }
             st.waiters += 1;
@@ -322,7 +390,8 @@ impl Node {
         // the lock, and a panic in it counts as "changed". Nobody else writes the value
         // while this thread owns the running node.
         // Only volatile nodes carry an equality test, so plain tasks take no extra lock here.
-        let unchanged = match (&self.same, &result) {
+        let same = self.volatile.as_ref().and_then(|v| v.same.as_ref());
+        let unchanged = match (same, &result) {
             (Some(same), Ok(new)) => match self.lock().value.clone() {
                 Some(old) => {
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| same(&old, new)))
@@ -410,14 +479,14 @@ impl Node {
         );
         if self.is_leaf() {
             assert_eq!(st.status, Status::Ready, "leaf `{}` not ready", self.name);
-            assert!(self.inputs.is_empty(), "leaf `{}` has inputs", self.name);
+            assert!(
+                self.inputs.as_slice().is_empty(),
+                "leaf `{}` has inputs",
+                self.name
+            );
         }
-        assert!(self.strict_inputs <= self.inputs.len());
+        assert!(self.strict_inputs <= self.inputs.as_slice().len());
     }
-}
-
-fn inputs_volatile(inputs: &[Arc<Node>]) -> bool {
-    inputs.iter().any(|i| i.volatile)
 }
 
 impl Drop for Node {
@@ -429,11 +498,12 @@ impl Drop for Node {
         self.drop_input_claims();
         // Free the chain of inputs that this node was the last owner of with a loop, not
         // recursion: a million-node chain must not overflow the stack when it is dropped.
-        let mut stack = mem::take(&mut self.inputs);
+        let mut stack = Vec::new();
+        self.inputs.move_into(&mut stack);
         while let Some(input) = stack.pop() {
             if let Some(mut node) = Arc::into_inner(input) {
                 node.drop_input_claims();
-                stack.append(&mut node.inputs);
+                node.inputs.move_into(&mut stack);
                 // `node` drops here with no inputs left, so its `Drop` does not recurse.
             }
         }
@@ -444,8 +514,8 @@ impl Node {
     fn drop_input_claims(&mut self) {
         let st = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
         if mem::take(&mut st.holds_claims) {
-            for input in &self.inputs[..self.strict_inputs] {
-                input.drop_claim();
+            for input in &self.inputs.as_slice()[..self.strict_inputs] {
+                input.release_keep();
             }
         }
     }

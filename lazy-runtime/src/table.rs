@@ -30,14 +30,16 @@ fn shard(key: &Key) -> MutexGuard<'static, HashMap<Key, Weak<Node>, BuildKeyHash
     TABLE[index].lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Returns the live node with `key`, or the one `make` builds. `make` runs under the shard
-/// lock and must not drop nodes or values.
+/// Returns the live node with `key`, or the one `make` builds, with one `keep` count added
+/// for the caller's handle (a new node is built with it). `make` runs under the shard lock
+/// and must not drop nodes or values.
 pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
     let mut map = shard(&key);
     // One probe of the map: the lookup's slot is where a new entry goes.
     match map.entry(key) {
         Entry::Occupied(mut entry) => {
             if let Some(existing) = entry.get().upgrade() {
+                existing.add_keep();
                 existing
                     .folds
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -350,7 +350,7 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
     for input in node.strict() {
         if failure.is_some() {
             if consume {
-                input.drop_claim();
+                input.release_keep();
             }
             continue;
         }
@@ -402,7 +402,9 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
     };
     let elapsed = start.elapsed();
     cost::record(node.name, elapsed);
-    node.runs.fetch_add(1, Ordering::Relaxed);
+    // Only the thread running the node writes `runs`: no locked increment needed.
+    node.runs
+        .store(node.runs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     stats::executed();
     let result = outcome.map_err(|payload| {
         let error = Error::panicked(node.name, node.key, &*payload);
@@ -454,7 +456,7 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
             Status::Ready if !st.stale => {
                 let changed_at = st.changed_at;
                 if consume {
-                    st.claims -= 1;
+                    input.keep.fetch_sub(1, Ordering::AcqRel);
                     if let Some(v) = input.release_if_unneeded(&mut st) {
                         return Ok((v, changed_at));
                     }
@@ -467,7 +469,7 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
             Status::Running => {
                 let Some(guard) = input.wait_while_running(st) else {
                     if consume {
-                        input.drop_claim();
+                        input.release_keep();
                     }
                     return Err(input.reentrant_error());
                 };
@@ -476,7 +478,8 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
             Status::Failed => {
                 let error = st.error.clone().expect("failed node has an error");
                 if consume {
-                    st.claims -= 1;
+                    // A failed node has no value to release.
+                    input.keep.fetch_sub(1, Ordering::AcqRel);
                 }
                 return Err(error);
             }
@@ -488,7 +491,7 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
                 let value = force::force_nodes(std::slice::from_ref(input))
                     .map(|mut v| (v.remove(0), input.lock().changed_at));
                 if consume {
-                    input.drop_claim();
+                    input.release_keep();
                 }
                 return value;
             }
