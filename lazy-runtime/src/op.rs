@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
 use crate::key;
@@ -52,7 +53,8 @@ type Identity = (&'static str, [u8; 32]);
 /// hashing it each time would cost as much as building the node.
 fn identity(name: &'static str) -> Identity {
     thread_local! {
-        static CACHE: RefCell<HashMap<(usize, usize), Identity>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<ByAddress<(usize, usize), Identity>> =
+            RefCell::new(ByAddress::default());
     }
     let id = (name.as_ptr() as usize, name.len());
     CACHE.with(|cache| {
@@ -80,4 +82,32 @@ fn display_name(name: &'static str) -> &'static str {
     let leaked: &'static str = Box::leak(shown.into_boxed_str());
     names.insert(leaked);
     leaked
+}
+
+/// A map keyed by the address (and length) of a `&'static str`, as an operation's name.
+pub(crate) type ByAddress<K, V> = HashMap<K, V, BuildHasherDefault<AddressHasher>>;
+
+/// Hashes addresses and lengths by one multiplication per word: the default hasher (`SipHash`)
+/// costs more than the rest of the lookups these maps serve on every node built and run.
+#[derive(Default)]
+pub(crate) struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        // Names are 1-byte aligned, so every bit of an address counts; the rotation brings
+        // the well-mixed high bits down to where hashbrown takes its bucket index.
+        self.0 = (self.0 ^ n as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(26);
+    }
 }

@@ -5,27 +5,39 @@
 //!   the existing node;
 //! - the table holds weak references only, so it never keeps a node alive; a node removes
 //!   its own entry when it is dropped, unless the entry already names a newer node;
+//! - an entry is the key's first eight bytes (its hash: keys are uniform digests) and the
+//!   weak node; the full key is compared on the node itself, so an entry is 16 bytes, not
+//!   the 40 of a map keyed by the digest (at a million nodes the table is the largest
+//!   source of cache misses of building and dropping);
 //! - lock order is table shard, then node state; no shard lock is taken while a node's state
 //!   is locked, and no node or value is dropped while a shard is locked.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
 
-use crate::key::{BuildKeyHasher, Key};
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+
+use crate::key::Key;
 use crate::node::Node;
 use crate::stats;
 
 const SHARDS: usize = 64;
 
-type Shard = Mutex<HashMap<Key, Weak<Node>, BuildKeyHasher>>;
+type Shard = Mutex<HashTable<(u64, Weak<Node>)>>;
 
 static TABLE: LazyLock<Box<[Shard]>> =
     LazyLock::new(|| (0..SHARDS).map(|_| Shard::default()).collect());
 
-fn shard(key: &Key) -> MutexGuard<'static, HashMap<Key, Weak<Node>, BuildKeyHasher>> {
-    // The map indexes by the key's first eight bytes; the shard comes from the last byte so
-    // that keys in one shard still spread over the map's buckets.
+/// The hash of a key in the table: its first eight bytes.
+fn hash(key: &Key) -> u64 {
+    let mut low = [0u8; 8];
+    low.copy_from_slice(&key.0[..8]);
+    u64::from_le_bytes(low)
+}
+
+fn shard(key: &Key) -> MutexGuard<'static, HashTable<(u64, Weak<Node>)>> {
+    // The table indexes by the key's first eight bytes; the shard comes from the last byte
+    // so that keys in one shard still spread over the table's buckets.
     let index = usize::from(key.0[31]) % SHARDS;
     TABLE[index].lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -34,37 +46,63 @@ fn shard(key: &Key) -> MutexGuard<'static, HashMap<Key, Weak<Node>, BuildKeyHash
 /// for the caller's handle (a new node is built with it). `make` runs under the shard lock
 /// and must not drop nodes or values.
 pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
-    let mut map = shard(&key);
-    // One probe of the map: the lookup's slot is where a new entry goes.
-    match map.entry(key) {
-        Entry::Occupied(mut entry) => {
-            if let Some(existing) = entry.get().upgrade() {
-                existing.add_keep();
-                existing
-                    .folds
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                stats::folded();
-                return existing;
+    let h = hash(&key);
+    let mut found = None;
+    // Live nodes whose hash matched but whose key did not (a 2^-64 event): upgraded to
+    // compare their keys, and dropped only after the shard is unlocked.
+    let mut others = Vec::new();
+    let node = {
+        let mut table = shard(&key);
+        // One probe of the table: the lookup's slot is where a new entry goes. An entry
+        // whose node has died (its `Drop` has not removed it yet) is reused.
+        let entry = table.entry(
+            h,
+            |(eh, weak)| {
+                *eh == h
+                    && match weak.upgrade() {
+                        Some(node) if node.key == key => {
+                            found = Some(node);
+                            true
+                        }
+                        Some(node) => {
+                            others.push(node);
+                            false
+                        }
+                        None => true,
+                    }
+            },
+            |(eh, _)| *eh,
+        );
+        if let Some(existing) = found {
+            existing.add_keep();
+            existing
+                .folds
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            stats::folded();
+            existing
+        } else {
+            let node = Arc::new(make());
+            let weak = Arc::downgrade(&node);
+            match entry {
+                // The dead entry being replaced only frees the weak reference: its node has
+                // dropped already.
+                Entry::Occupied(mut entry) => *entry.get_mut() = (h, weak),
+                Entry::Vacant(entry) => {
+                    entry.insert((h, weak));
+                }
             }
-            let node = Arc::new(make());
-            // The dead entry being replaced only frees the weak allocation: its node has
-            // dropped.
-            entry.insert(Arc::downgrade(&node));
             node
         }
-        Entry::Vacant(entry) => {
-            let node = Arc::new(make());
-            entry.insert(Arc::downgrade(&node));
-            node
-        }
-    }
+    };
+    drop(others);
+    node
 }
 
 pub(crate) fn remove(node: &Node) {
-    let mut map = shard(&node.key);
-    if let Entry::Occupied(entry) = map.entry(node.key)
-        && std::ptr::eq(entry.get().as_ptr(), node)
-    {
+    let mut table = shard(&node.key);
+    if let Ok(entry) = table.find_entry(hash(&node.key), |(_, weak)| {
+        std::ptr::eq(weak.as_ptr(), node)
+    }) {
         entry.remove();
     }
 }

@@ -508,34 +508,12 @@ pub(crate) const CHEAP: Duration = Duration::from_micros(10);
 /// identifies the operation; two addresses for one name only cost a second entry).
 mod cost {
     use std::cell::RefCell;
-    use std::collections::HashMap;
-    use std::hash::{BuildHasherDefault, Hasher};
     use std::sync::{LazyLock, Mutex, PoisonError};
     use std::time::Duration;
 
-    /// Hashes one pointer by a multiplication (names are 1-byte aligned, so use all bits).
-    #[derive(Default)]
-    struct PointerHasher(u64);
+    use crate::op::ByAddress;
 
-    impl Hasher for PointerHasher {
-        fn finish(&self) -> u64 {
-            self.0
-        }
-
-        fn write(&mut self, bytes: &[u8]) {
-            for &b in bytes {
-                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-            }
-        }
-
-        fn write_usize(&mut self, n: usize) {
-            self.0 = (n as u64)
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                .rotate_left(26);
-        }
-    }
-
-    type Costs = HashMap<usize, bool, BuildHasherDefault<PointerHasher>>;
+    type Costs = ByAddress<usize, bool>;
 
     /// What every thread has learned, so that the forcing thread knows what the workers
     /// measured. Written only when a thread's verdict on an operation changes.
@@ -543,7 +521,7 @@ mod cost {
 
     thread_local! {
         /// This thread's copy: the hot path reads only this.
-        static CHEAP_OPS: RefCell<Costs> = RefCell::new(HashMap::default());
+        static CHEAP_OPS: RefCell<Costs> = RefCell::new(Costs::default());
     }
 
     fn shared() -> std::sync::MutexGuard<'static, Costs> {
