@@ -9,7 +9,7 @@ use lazy::{Lazy, Plan, Scheduler, Sequential, batch, lazy, with_scheduler};
 struct CountingScheduler(AtomicUsize);
 
 impl Scheduler for CountingScheduler {
-    fn run(&self, plan: &Plan) {
+    fn run(&self, plan: &Plan<'_>) {
         self.0.fetch_add(1, Ordering::SeqCst);
         Sequential.run(plan);
     }

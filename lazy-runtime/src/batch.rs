@@ -188,7 +188,7 @@ mod tests {
     struct CountPlans(AtomicUsize);
 
     impl Scheduler for CountPlans {
-        fn run(&self, plan: &Plan) {
+        fn run(&self, plan: &Plan<'_>) {
             self.0.fetch_add(1, Ordering::SeqCst);
             Sequential.run(plan);
         }

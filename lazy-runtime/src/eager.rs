@@ -73,7 +73,7 @@ pub(crate) fn run_if_eager(node: &Arc<Node>) {
     {
         panic!("{e}");
     }
-    if let Err(e) = execute_with(node, Unwind::Propagate) {
+    if let Err(e) = execute_with(node, Unwind::Propagate, false) {
         panic!("{e}");
     }
 }

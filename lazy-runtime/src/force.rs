@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::error::Error;
 use crate::exec::{self, Plan};
 use crate::lazy::{Value, take};
-use crate::node::{Node, Value as Erased};
+use crate::node::{InputValues, Node, Value as Erased};
 
 /// Nodes collected for forcing or as a task's inputs. Opaque outside the runtime.
 #[derive(Default)]
@@ -26,11 +26,11 @@ impl std::fmt::Debug for Nodes {
 }
 
 /// Computed values handed back in order. Opaque outside the runtime.
-pub struct Values(std::vec::IntoIter<Erased>);
+pub struct Values(InputValues);
 
 impl Values {
-    pub(crate) fn new(values: Vec<Erased>) -> Values {
-        Values(values.into_iter())
+    pub(crate) fn new(values: impl Into<InputValues>) -> Values {
+        Values(values.into())
     }
 
     pub(crate) fn next_value<T: Value>(&mut self) -> T {
@@ -44,7 +44,7 @@ impl Values {
 
 impl std::fmt::Debug for Values {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Values({} left)", self.0.len())
+        write!(f, "Values({} left)", self.0.remaining())
     }
 }
 

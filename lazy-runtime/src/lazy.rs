@@ -9,7 +9,9 @@ use crate::exec::Executor;
 use crate::force::{self, Force};
 use crate::inspect::{Graph, NodeState};
 use crate::key::{self, Fingerprint, Key};
-use crate::node::{Compute, Inputs, Node, SameValue, TaskInput, Value as Erased, Volatile};
+use crate::node::{
+    Compute, InputValues, Inputs, Node, SameValue, TaskInput, Value as Erased, Volatile,
+};
 use crate::op::Op;
 use crate::table;
 
@@ -448,7 +450,7 @@ where
     task_erased(
         op,
         args,
-        move |values: Vec<Erased>| {
+        move |values: InputValues| {
             let mut values = force::Values::new(values);
             Arc::new(f(A::values(&mut values))) as Erased
         },
@@ -467,7 +469,7 @@ pub(crate) fn task_erased<A, R, F>(
 where
     A: Args,
     R: Value,
-    F: Fn(Vec<Erased>) -> Erased + Send + Sync + 'static,
+    F: Fn(InputValues) -> Erased + Send + Sync + 'static,
 {
     let ArgNodes(inputs) = args.into_inputs();
     let strict = inputs.as_slice().len();
@@ -547,7 +549,8 @@ pub fn select<T: Value>(cond: Lazy<bool>, then: Lazy<T>, otherwise: Lazy<T>) -> 
     let inputs = many([cond.into_kept(), then.into_kept(), otherwise.into_kept()]);
     let node = add_node(Op::function("lazy::select"), inputs, 1, |_| {
         let compute: Compute = Box::new(|input: TaskInput<'_>| {
-            let cond = take::<bool>(input.values.into_iter().next().expect("condition"));
+            let mut values = input.values;
+            let cond = take::<bool>(values.next().expect("condition"));
             let branch = &input.deferred[usize::from(!cond)];
             force::force_in_task(branch)
         });

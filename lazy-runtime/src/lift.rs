@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::__private::{Args, Op, select, task};
 use crate::lazy::{take, task_erased};
-use crate::node::Value as Erased;
+use crate::node::{InputValues, Value as Erased};
 use crate::{Lazy, Value};
 
 /// The name of an operation identified by a label and a signature, as one `&'static str`.
@@ -100,8 +100,7 @@ macro_rules! binary_operators {
             // is still shared would be copied first; arrays then take the by-reference
             // operator, which writes a fresh result in one pass.
             let op = Op::function(interned(stringify!($method), type_name::<fn(A, B) -> A::Output>()));
-            task_erased(op, (a, b), |values: Vec<Erased>| {
-                let mut values = values.into_iter();
+            task_erased(op, (a, b), |mut values: InputValues| {
                 let (a, b) = (values.next().expect("two inputs"), values.next().expect("two inputs"));
                 #[cfg(feature = "ndarray")]
                 if let Some(result) = arrays::$method(&a, &b) {

@@ -19,8 +19,61 @@ pub(crate) type Value = Arc<dyn Any + Send + Sync>;
 /// What a task's function receives: the values of its strict inputs, in order, and the
 /// nodes of its deferred inputs (which it may force itself, as a conditional does).
 pub(crate) struct TaskInput<'a> {
-    pub(crate) values: Vec<Value>,
+    pub(crate) values: InputValues,
     pub(crate) deferred: &'a [Arc<Node>],
+}
+
+/// Values handed over in order, read once each: a task's input values, or the results of a
+/// force. The first two are stored inline, so that running a task of one or two inputs
+/// allocates nothing for them.
+#[derive(Default)]
+pub(crate) struct InputValues {
+    first: [Option<Value>; 2],
+    rest: Vec<Option<Value>>,
+    len: usize,
+    /// How many have been read.
+    read: usize,
+}
+
+impl InputValues {
+    pub(crate) fn push(&mut self, value: Value) {
+        match self.first.get_mut(self.len) {
+            Some(slot) => *slot = Some(value),
+            None => self.rest.push(Some(value)),
+        }
+        self.len += 1;
+    }
+
+    /// How many are left to read.
+    pub(crate) fn remaining(&self) -> usize {
+        self.len - self.read
+    }
+}
+
+impl Iterator for InputValues {
+    type Item = Value;
+
+    fn next(&mut self) -> Option<Value> {
+        let i = self.read;
+        if i == self.len {
+            return None;
+        }
+        self.read += 1;
+        match self.first.get_mut(i) {
+            Some(slot) => slot.take(),
+            None => self.rest[i - 2].take(),
+        }
+    }
+}
+
+impl From<Vec<Value>> for InputValues {
+    fn from(values: Vec<Value>) -> InputValues {
+        let mut out = InputValues::default();
+        for value in values {
+            out.push(value);
+        }
+        out
+    }
 }
 
 pub(crate) type Compute = Box<dyn Fn(TaskInput<'_>) -> Value + Send + Sync>;

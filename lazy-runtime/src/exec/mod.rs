@@ -32,7 +32,7 @@ pub(crate) use plan::{Unwind, execute_with};
 /// struct Fifo(AtomicUsize);
 ///
 /// impl Scheduler for Fifo {
-///     fn run(&self, plan: &Plan) {
+///     fn run(&self, plan: &Plan<'_>) {
 ///         let mut queue: VecDeque<_> = plan.initial().iter().copied().collect();
 ///         let mut ready = Vec::new();
 ///         while let Some(task) = queue.pop_front() {
@@ -54,7 +54,7 @@ pub(crate) use plan::{Unwind, execute_with};
 /// ```
 pub trait Scheduler: Send + Sync + fmt::Debug {
     /// Runs every task of `plan`.
-    fn run(&self, plan: &Plan);
+    fn run(&self, plan: &Plan<'_>);
 }
 
 /// Runs tasks one after another on the forcing thread, in dependency order.
@@ -62,7 +62,7 @@ pub trait Scheduler: Send + Sync + fmt::Debug {
 pub struct Sequential;
 
 impl Scheduler for Sequential {
-    fn run(&self, plan: &Plan) {
+    fn run(&self, plan: &Plan<'_>) {
         let mut stack: Vec<TaskId> = plan.initial().iter().rev().copied().collect();
         let mut ready = Vec::new();
         while let Some(task) = stack.pop() {
@@ -114,7 +114,7 @@ impl Parallel {
 }
 
 impl Scheduler for Parallel {
-    fn run(&self, plan: &Plan) {
+    fn run(&self, plan: &Plan<'_>) {
         if plan.len() == 1 {
             return Sequential.run(plan);
         }
@@ -146,7 +146,7 @@ impl Scheduler for Parallel {
     }
 }
 
-fn work<'s>(plan: &'s Plan, task: TaskId, scope: &rayon::Scope<'s>) {
+fn work<'s>(plan: &'s Plan<'_>, task: TaskId, scope: &rayon::Scope<'s>) {
     let mut local = vec![task];
     let mut ready = Vec::new();
     while let Some(task) = local.pop() {

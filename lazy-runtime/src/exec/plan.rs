@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind};
 use crate::force;
-use crate::node::{Node, Status, TaskInput, Value};
+use crate::node::{InputValues, Node, Status, TaskInput, Value};
 use crate::stats;
 
 /// A task of a [`Plan`], by index.
@@ -23,10 +23,8 @@ impl TaskId {
     }
 }
 
-struct PlanTask {
-    node: Arc<Node>,
-    /// Tasks of this plan that read this task's value.
-    dependents: Vec<u32>,
+struct PlanTask<'a> {
+    node: &'a Arc<Node>,
     /// Inputs of this task, in this plan, that have not completed yet.
     waiting: AtomicU32,
     /// Set for tasks whose value was requested.
@@ -58,9 +56,9 @@ fn next_plan_id() -> u32 {
     }
 }
 
-enum Root {
+enum Root<'a> {
     Value(Value),
-    Node(Arc<Node>),
+    Node(&'a Arc<Node>),
     Task(u32),
 }
 
@@ -71,25 +69,36 @@ enum Root {
 /// task, starting from [`initial`](Plan::initial); each call reports the tasks that became
 /// ready. Invariant: a task is reported ready exactly once, after all its inputs in the plan
 /// have run.
-pub struct Plan {
+///
+/// A plan borrows the nodes of the values being forced (`'a`), which keep every node it
+/// runs alive.
+pub struct Plan<'a> {
     /// Identifies this plan's marks on nodes (see [`Plan::slot`]).
     id: u32,
-    tasks: Vec<PlanTask>,
+    tasks: Vec<PlanTask<'a>>,
+    /// The tasks that read task `i`'s value are `dependents[starts[i]..starts[i + 1]]`: one
+    /// array for the whole plan instead of a vector per task.
+    starts: Vec<u32>,
+    dependents: Vec<u32>,
     initial: Vec<TaskId>,
-    roots: Vec<Root>,
+    roots: Vec<Root<'a>>,
 }
 
-impl Plan {
+impl<'a> Plan<'a> {
     /// Collects the tasks below `roots` that need to run. Nodes that are ready are not
     /// entered; nodes that another thread is computing become tasks that wait for it.
-    pub(crate) fn build(roots: &[Arc<Node>]) -> Plan {
+    pub(crate) fn build(roots: &'a [Arc<Node>]) -> Plan<'a> {
         let mut plan = Plan {
             id: next_plan_id(),
             tasks: Vec::new(),
+            starts: Vec::new(),
+            dependents: Vec::new(),
             initial: Vec::new(),
             roots: Vec::new(),
         };
-        let mut stack: Vec<(&Arc<Node>, bool)> = Vec::new();
+        // (input task, reader task), gathered while tasks are added, sorted by input below.
+        let mut edges: Vec<(u32, u32)> = Vec::new();
+        let mut stack: Vec<(&'a Arc<Node>, bool)> = Vec::new();
         for root in roots {
             let st = root.lock();
             if st.status == Status::Ready && !st.stale {
@@ -98,13 +107,13 @@ impl Plan {
                 ));
             } else {
                 drop(st);
-                plan.roots.push(Root::Node(Arc::clone(root)));
+                plan.roots.push(Root::Node(root));
                 stack.push((root, false));
             }
         }
         while let Some((node, exit)) = stack.pop() {
             if exit {
-                let id = plan.add_task(node);
+                let id = plan.add_task(node, true, &mut edges);
                 plan.mark(node, id);
                 continue;
             }
@@ -120,7 +129,7 @@ impl Plan {
                 Status::Running => {
                     drop(st);
                     // Computed elsewhere right now: a task without inputs that waits for it.
-                    let id = plan.add_task(node);
+                    let id = plan.add_task(node, false, &mut edges);
                     plan.mark(node, id);
                 }
                 Status::Ready | Status::Pending | Status::Failed => {
@@ -135,9 +144,10 @@ impl Plan {
                 }
             }
         }
+        plan.index_dependents(&edges);
         let mut roots = std::mem::take(&mut plan.roots);
         for root in &mut roots {
-            if let Root::Node(node) = root
+            if let Root::Node(node) = *root
                 && let Some(Slot::Task(id)) = plan.slot(node)
             {
                 plan.tasks[id as usize].is_root = true;
@@ -176,24 +186,32 @@ impl Plan {
             id => self
                 .tasks
                 .get(id as usize)
-                .is_some_and(|t| std::ptr::eq(Arc::as_ptr(&t.node), node))
+                .is_some_and(|t| std::ptr::eq(Arc::as_ptr(t.node), node))
                 .then_some(Slot::Task(id)),
         }
     }
 
-    fn add_task(&mut self, node: &Arc<Node>) -> u32 {
+    /// Adds `node` as a task, after its inputs. With `reads_inputs`, the task waits for
+    /// those of its inputs that are tasks of this plan; a task for a node that another
+    /// thread is computing only waits for that thread.
+    fn add_task(
+        &mut self,
+        node: &'a Arc<Node>,
+        reads_inputs: bool,
+        edges: &mut Vec<(u32, u32)>,
+    ) -> u32 {
         let id = u32::try_from(self.tasks.len())
             .ok()
             .filter(|&id| id < READY)
             .expect("lazy: a plan holds fewer than 2^32 - 2 tasks");
         let mut waiting = 0;
-        if node.lock().status != Status::Running {
+        if reads_inputs {
             for input in node.strict() {
                 // A visiting input would be a cycle, which hash-consing cannot build; a
                 // mark overwritten by another plan reads as one (see `slot`), and is not
                 // waited for.
                 if let Some(Slot::Task(dep)) = self.slot(input) {
-                    self.tasks[dep as usize].dependents.push(id);
+                    edges.push((dep, id));
                     waiting += 1;
                 }
             }
@@ -202,13 +220,33 @@ impl Plan {
             self.initial.push(TaskId(id));
         }
         self.tasks.push(PlanTask {
-            node: Arc::clone(node),
-            dependents: Vec::new(),
+            node,
             waiting: AtomicU32::new(waiting),
             is_root: false,
             result: OnceLock::new(),
         });
         id
+    }
+
+    /// Sorts the edges by input task (a counting sort, keeping their order) into `starts`
+    /// and `dependents`.
+    fn index_dependents(&mut self, edges: &[(u32, u32)]) {
+        let mut starts = vec![0u32; self.tasks.len() + 1];
+        for &(input, _) in edges {
+            starts[input as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut dependents = vec![0u32; edges.len()];
+        for &(input, reader) in edges {
+            let at = &mut next[input as usize];
+            dependents[*at as usize] = reader;
+            *at += 1;
+        }
+        self.starts = starts;
+        self.dependents = dependents;
     }
 
     /// The number of tasks.
@@ -250,13 +288,17 @@ impl Plan {
     /// `ready`. A task that panics is recorded as failed, and so are the tasks that depend
     /// on it when they run; this never panics because of user code.
     pub fn run(&self, task: TaskId, ready: &mut Vec<TaskId>) {
-        let t = &self.tasks[task.index()];
-        let result = execute(&t.node);
+        let i = task.index();
+        let t = &self.tasks[i];
+        let result = execute_with(t.node, Unwind::Catch, t.is_root);
         if t.is_root {
             // A scheduler that runs a task twice gets the same value both times.
-            let _ = t.result.set(result);
+            let _ = t
+                .result
+                .set(result.map(|v| v.expect("a wanted value is returned")));
         }
-        for &dep in &t.dependents {
+        let (from, to) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+        for &dep in &self.dependents[from..to] {
             if self.tasks[dep as usize]
                 .waiting
                 .fetch_sub(1, Ordering::AcqRel)
@@ -286,7 +328,9 @@ impl Plan {
                     let value = node.lock().value.clone();
                     match value {
                         Some(v) => Ok(v),
-                        None => force::force_nodes(&[node]).map(|mut v| v.remove(0)),
+                        None => {
+                            force::force_nodes(std::slice::from_ref(node)).map(|mut v| v.remove(0))
+                        }
                     }
                 }
             })
@@ -294,18 +338,13 @@ impl Plan {
     }
 }
 
-impl std::fmt::Debug for Plan {
+impl std::fmt::Debug for Plan<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Plan")
             .field("tasks", &self.tasks.len())
             .field("initial", &self.initial.len())
             .finish_non_exhaustive()
     }
-}
-
-/// Computes `node` unless it is ready or being computed elsewhere (then waits for it).
-pub(crate) fn execute(node: &Arc<Node>) -> Result<Value, Error> {
-    execute_with(node, Unwind::Catch)
 }
 
 /// What a panicking task does: become an error value, or unwind into the caller (eager
@@ -316,13 +355,20 @@ pub(crate) enum Unwind {
     Propagate,
 }
 
-pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Error> {
+/// Computes `node` unless it is ready or being computed elsewhere (then waits for it).
+/// Returns its value if `want` is set: the value of a task that is not requested is not
+/// shared, so that its last reader can take it by move.
+pub(crate) fn execute_with(
+    node: &Arc<Node>,
+    unwind: Unwind,
+    want: bool,
+) -> Result<Option<Value>, Error> {
     let (consume, executor, verify_since) = {
         let mut st = node.lock();
         loop {
             match st.status {
                 Status::Ready if !st.stale => {
-                    return Ok(st.value.clone().expect("ready node has a value"));
+                    return Ok(want.then(|| st.value.clone().expect("ready node has a value")));
                 }
                 Status::Running => match node.wait_while_running(st) {
                     Some(guard) => st = guard,
@@ -344,7 +390,7 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
             verify_since,
         )
     };
-    let mut values = Vec::with_capacity(node.strict_inputs);
+    let mut values = InputValues::default();
     let mut failure = None;
     let mut inputs_changed_at = 0;
     for input in node.strict() {
@@ -371,10 +417,12 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
         && inputs_changed_at <= verified_at
     {
         drop(values);
-        return Ok(node.revalidate());
+        let value = node.revalidate();
+        return Ok(want.then_some(value));
     }
     if unwind == Unwind::Propagate {
-        return Ok(run_propagating(node, values));
+        let value = run_propagating(node, values);
+        return Ok(want.then_some(value));
     }
     let compute = node.compute.as_ref().expect("a pending node is a task");
     let start = Instant::now();
@@ -411,13 +459,17 @@ pub(crate) fn execute_with(node: &Arc<Node>, unwind: Unwind) -> Result<Value, Er
         drop(payload);
         error
     });
-    node.finish(result.clone(), elapsed);
-    result
+    let returned = match &result {
+        Ok(value) => Ok(want.then(|| Arc::clone(value))),
+        Err(error) => Err(error.clone()),
+    };
+    node.finish(result, elapsed);
+    returned
 }
 
 /// Runs a task in eager mode: its panic unwinds into the caller, after the node has been
 /// marked failed so that nobody waits for it.
-fn run_propagating(node: &Arc<Node>, values: Vec<Value>) -> Value {
+fn run_propagating(node: &Arc<Node>, values: InputValues) -> Value {
     let compute = node.compute.as_ref().expect("a pending node is a task");
     let guard = FailOnUnwind(node);
     let start = Instant::now();
