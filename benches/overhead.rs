@@ -2,6 +2,11 @@
 //! (a chain, a wide fan-in summed by a binary tree, a diamond lattice) on the sequential and
 //! parallel schedulers, and 1,000,000 calls that fold onto 1,000 distinct nodes.
 //!
+//! A `floor` group measures, in the same run, what any hash-consing runtime pays on this
+//! machine: per node one blake3 block, one 240-byte heap node and one entry in a sharded
+//! table of (hash, weak node), built and dropped; and per folding lookup, the key, the
+//! table probe and the weak upgrade. The runtime's costs are read against it.
+//!
 //! Criterion reports the time per graph; `Throughput::Elements` turns it into nodes (or
 //! tasks, or calls) per second, and `docs/performance.md` divides it into ns per node.
 //! Graphs are built and dropped outside the timed region of the benchmarks that run them.
@@ -205,5 +210,145 @@ fn fold(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, build, run, fold);
+/// The floor: the skeleton of hash-consing without the runtime. A chain of `n` nodes, each
+/// keyed by one blake3 block over its input's key, allocated (240 bytes, the size of the
+/// runtime's node) and entered in a 64-shard table of 16-byte entries; then dropped, each
+/// removing its entry. And 1,000,000 lookups of 1,000 live keys.
+mod floor {
+    use std::hint::black_box;
+    use std::sync::{Arc, Mutex, Weak};
+    use std::time::{Duration, Instant};
+
+    use hashbrown::HashTable;
+
+    pub(super) struct Node {
+        key: [u8; 32],
+        _rest: [u64; 26],
+    }
+
+    type Table = Vec<Mutex<HashTable<(u64, Weak<Node>)>>>;
+
+    pub(super) fn table() -> Table {
+        (0..64).map(|_| Mutex::new(HashTable::new())).collect()
+    }
+
+    fn hash(key: &[u8; 32]) -> u64 {
+        u64::from_le_bytes(key[..8].try_into().expect("eight bytes"))
+    }
+
+    fn shard<'t>(
+        table: &'t Table,
+        key: &[u8; 32],
+    ) -> std::sync::MutexGuard<'t, HashTable<(u64, Weak<Node>)>> {
+        table[usize::from(key[31]) % 64]
+            .lock()
+            .expect("not poisoned")
+    }
+
+    pub(super) fn key(op: &[u8; 32], input: &[u8; 32]) -> [u8; 32] {
+        blake3::keyed_hash(op, input).into()
+    }
+
+    /// Builds and drops a chain of `n`; returns the time of each phase.
+    pub(super) fn chain(table: &Table, n: u64) -> (Duration, Duration) {
+        let op = [7u8; 32];
+        let start = Instant::now();
+        let mut nodes: Vec<Arc<Node>> = Vec::with_capacity(usize::try_from(n).expect("fits"));
+        let mut input = [0u8; 32];
+        for i in 0..n {
+            let key = key(&op, &input);
+            let node = Arc::new(Node {
+                key,
+                _rest: [i; 26],
+            });
+            let h = hash(&key);
+            shard(table, &key).insert_unique(h, (h, Arc::downgrade(&node)), |e| e.0);
+            input = key;
+            nodes.push(node);
+        }
+        let built = start.elapsed();
+        let start = Instant::now();
+        for node in nodes.drain(..).rev() {
+            let mut shard = shard(table, &node.key);
+            if let Ok(entry) = shard.find_entry(hash(&node.key), |e| {
+                std::ptr::eq(e.1.as_ptr(), Arc::as_ptr(&node))
+            }) {
+                entry.remove();
+            }
+            drop(shard);
+            black_box(node);
+        }
+        (built, start.elapsed())
+    }
+
+    /// 1,000 live nodes keyed over 1,000 leaf keys, and the leaf keys.
+    pub(super) fn live(table: &Table) -> (Vec<Arc<Node>>, Vec<[u8; 32]>) {
+        let op = [7u8; 32];
+        let leaves: Vec<[u8; 32]> = (0..1_000u64)
+            .map(|i| blake3::hash(&i.to_le_bytes()).into())
+            .collect();
+        let nodes = leaves
+            .iter()
+            .map(|leaf| {
+                let key = key(&op, leaf);
+                let node = Arc::new(Node {
+                    key,
+                    _rest: [0; 26],
+                });
+                let h = hash(&key);
+                shard(table, &key).insert_unique(h, (h, Arc::downgrade(&node)), |e| e.0);
+                node
+            })
+            .collect();
+        (nodes, leaves)
+    }
+
+    /// One folding lookup: the key, the probe, the upgrade.
+    pub(super) fn lookup(table: &Table, leaf: &[u8; 32]) -> Option<Arc<Node>> {
+        let key = key(&[7u8; 32], leaf);
+        let h = hash(&key);
+        let shard = shard(table, &key);
+        shard
+            .find(h, |e| e.0 == h)
+            .and_then(|e| e.1.upgrade())
+            .filter(|node| node.key == key)
+    }
+}
+
+fn hash_consing_floor(c: &mut Criterion) {
+    let table = floor::table();
+    for n in [10_000, 1_000_000] {
+        let mut group = c.benchmark_group(format!("floor_{n}"));
+        group_config(&mut group, n);
+        group.throughput(Throughput::Elements(n));
+        group.bench_function("build", |bench| {
+            bench.iter_custom(|iters| (0..iters).map(|_| floor::chain(&table, n).0).sum());
+        });
+        group.bench_function("drop", |bench| {
+            bench.iter_custom(|iters| (0..iters).map(|_| floor::chain(&table, n).1).sum());
+        });
+        group.finish();
+    }
+    let mut group = c.benchmark_group("floor_fold");
+    group_config(&mut group, 1_000_000);
+    group.throughput(Throughput::Elements(1_000_000));
+    let (live, leaves) = floor::live(&table);
+    group.bench_function("lookups_1000000_onto_1000", |bench| {
+        bench.iter_custom(|iters| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                for i in 0..1_000_000 {
+                    let found = floor::lookup(&table, &leaves[i % 1_000]);
+                    assert!(found.is_some());
+                    black_box(found);
+                }
+            }
+            start.elapsed()
+        });
+    });
+    drop(live);
+    group.finish();
+}
+
+criterion_group!(benches, build, run, fold, hash_consing_floor);
 criterion_main!(benches);

@@ -232,7 +232,8 @@ pub(crate) struct Node {
     /// counter for both, so that a handle moved into a new node becomes its claim without
     /// a lock or an atomic operation.
     pub(crate) keep: AtomicUsize,
-    /// How many times building a node returned this one instead of a new one.
+    /// How many times building a node returned this one instead of a new one. Written only
+    /// under the node's folding-table shard lock.
     pub(crate) folds: AtomicU32,
     /// How many times this node's task has run.
     pub(crate) runs: AtomicU32,
