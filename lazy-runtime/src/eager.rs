@@ -9,7 +9,7 @@
 use std::cell::Cell;
 use std::sync::{Arc, LazyLock};
 
-use crate::exec::{Unwind, execute_with};
+use crate::exec::{Claims, Unwind, execute_with};
 use crate::force;
 use crate::node::Node;
 
@@ -73,7 +73,7 @@ pub(crate) fn run_if_eager(node: &Arc<Node>) {
     {
         panic!("{e}");
     }
-    if let Err(e) = execute_with(node, Unwind::Propagate, false) {
+    if let Err(e) = execute_with(node, Unwind::Propagate, false, Claims::Node) {
         panic!("{e}");
     }
 }

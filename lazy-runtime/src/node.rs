@@ -99,8 +99,9 @@ pub(crate) struct State {
     /// Present exactly when `status == Failed`.
     pub(crate) error: Option<Error>,
     /// Whether this node holds one claim on each of its strict inputs (one count of each
-    /// input's `keep`). Set when it is built
-    /// and when a plan needs it again; cleared when its task starts or the node is dropped.
+    /// input's `keep`), taken when it was built: the graph keeps the inputs' values for a
+    /// force to come. The first plan that includes the task adopts these claims (see
+    /// `exec::plan`); a node dropped before that gives them back.
     pub(crate) holds_claims: bool,
     /// Threads blocked in `wait_while_running`; the condvar is only signalled when non-zero.
     pub(crate) waiters: u32,
@@ -387,24 +388,10 @@ impl Node {
         }
     }
 
-    /// Makes sure this node holds its claims on its strict inputs, because a plan is about
-    /// to run it again.
-    pub(crate) fn reclaim_inputs(&self) {
-        if self.lock().holds_claims {
-            return;
-        }
+    /// Gives back one claim on each strict input.
+    pub(crate) fn release_input_claims(&self) {
         for input in self.strict() {
-            input.add_keep();
-        }
-        let already = {
-            let mut st = self.lock();
-            mem::replace(&mut st.holds_claims, true)
-        };
-        if already {
-            // Another plan claimed them meanwhile: give ours back.
-            for input in self.strict() {
-                input.release_keep();
-            }
+            input.release_keep();
         }
     }
 

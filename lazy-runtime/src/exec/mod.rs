@@ -9,8 +9,8 @@ use std::cell::RefCell;
 use std::fmt;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
+pub(crate) use plan::{Claims, Unwind, execute_with};
 pub use plan::{Plan, TaskId};
-pub(crate) use plan::{Unwind, execute_with};
 
 /// Runs the tasks of a [`Plan`] (daisy's `register_get`).
 ///

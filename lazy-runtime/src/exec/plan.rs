@@ -2,13 +2,14 @@
 //! dependency order, and the one way to run a task.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind};
 use crate::force;
 use crate::node::{InputValues, Node, Status, TaskInput, Value};
+use crate::op::ByAddress;
 use crate::stats;
 
 /// A task of a [`Plan`], by index.
@@ -25,6 +26,9 @@ impl TaskId {
 
 struct PlanTask<'a> {
     node: &'a Arc<Node>,
+    /// Whether this plan holds a claim on each of the task's strict inputs, not yet used:
+    /// the values the task will read are kept for it, whatever other plans do meanwhile.
+    claims: AtomicBool,
     /// Inputs of this task, in this plan, that have not completed yet.
     waiting: AtomicU32,
     /// Set for tasks whose value was requested.
@@ -45,13 +49,58 @@ enum Slot {
 const VISITING: u32 = u32::MAX;
 const READY: u32 = u32::MAX - 1;
 
-/// Each plan's id, for its marks; 0 is never used, so a node's initial mark is no plan's.
-fn next_plan_id() -> u32 {
-    static NEXT: AtomicU32 = AtomicU32::new(1);
-    loop {
-        let id = NEXT.fetch_add(1, Ordering::Relaxed);
-        if id != 0 {
-            return id;
+/// The plans being built right now, so that a plan does not take over the marks another
+/// one still needs.
+mod building {
+    use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+    use std::sync::{Mutex, PoisonError};
+
+    static IDS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+
+    /// A plan being built, with its id; unregistered when dropped.
+    pub(super) struct Registration {
+        pub(super) id: u32,
+    }
+
+    impl Registration {
+        pub(super) fn new() -> Registration {
+            let id = next_id();
+            IDS.lock().unwrap_or_else(PoisonError::into_inner).push(id);
+            COUNT.fetch_add(1, Ordering::SeqCst);
+            Registration { id }
+        }
+    }
+
+    impl Drop for Registration {
+        fn drop(&mut self) {
+            IDS.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|&id| id != self.id);
+            COUNT.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Whether another plan is being built now.
+    pub(super) fn others() -> bool {
+        COUNT.load(Ordering::SeqCst) > 1
+    }
+
+    pub(super) fn is_building(id: u32) -> bool {
+        IDS.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&id)
+    }
+
+    /// Each plan's id, for its marks; 0 is never used, so a node's initial mark is no
+    /// plan's.
+    fn next_id() -> u32 {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        loop {
+            let id = NEXT.fetch_add(1, Ordering::Relaxed);
+            if id != 0 {
+                return id;
+            }
         }
     }
 }
@@ -75,6 +124,9 @@ enum Root<'a> {
 pub struct Plan<'a> {
     /// Identifies this plan's marks on nodes (see [`Plan::slot`]).
     id: u32,
+    /// While the plan is built: the slots of nodes whose mark another plan, built at the
+    /// same time, still needs (see [`Plan::mark`]). Keyed by the node's address.
+    side: ByAddress<usize, u32>,
     tasks: Vec<PlanTask<'a>>,
     /// The tasks that read task `i`'s value are `dependents[starts[i]..starts[i + 1]]`: one
     /// array for the whole plan instead of a vector per task.
@@ -88,8 +140,10 @@ impl<'a> Plan<'a> {
     /// Collects the tasks below `roots` that need to run. Nodes that are ready are not
     /// entered; nodes that another thread is computing become tasks that wait for it.
     pub(crate) fn build(roots: &'a [Arc<Node>]) -> Plan<'a> {
+        let building = building::Registration::new();
         let mut plan = Plan {
-            id: next_plan_id(),
+            id: building.id,
+            side: ByAddress::default(),
             tasks: Vec::new(),
             starts: Vec::new(),
             dependents: Vec::new(),
@@ -133,10 +187,18 @@ impl<'a> Plan<'a> {
                     plan.mark(node, id);
                 }
                 Status::Ready | Status::Pending | Status::Failed => {
-                    let holds_claims = st.holds_claims;
+                    // The plan takes its own claims on the inputs: it adopts those the node
+                    // took when it was built, or adds new ones. A claim that belonged to
+                    // the node, or to another plan, could be used up by another plan that
+                    // runs the task first, and the inputs released while this plan still
+                    // counts on them.
+                    let mut st = st;
+                    let adopted = std::mem::take(&mut st.holds_claims);
                     drop(st);
-                    if !holds_claims {
-                        node.reclaim_inputs();
+                    if !adopted {
+                        for input in node.strict() {
+                            input.add_keep();
+                        }
                     }
                     plan.mark(node, VISITING);
                     stack.push((node, true));
@@ -155,32 +217,59 @@ impl<'a> Plan<'a> {
             }
         }
         plan.roots = roots;
+        // The marks are not read again: other plans may take them over.
+        drop(building);
+        plan.side = ByAddress::default();
         plan
     }
 
     /// Records what `node` is in this plan: a task id, [`VISITING`] or [`READY`].
-    fn mark(&self, node: &Node, slot: u32) {
-        node.mark.store(
-            u64::from(self.id) << 32 | u64::from(slot),
-            Ordering::Relaxed,
-        );
+    ///
+    /// When no other plan is being built, the mark is simply written. Otherwise a mark that
+    /// belongs to another plan still being built is left alone (overwriting it would make
+    /// that plan visit the node again, and the nodes below it, which in a lattice grows
+    /// exponentially), and this plan keeps the node's slot in `side` instead.
+    fn mark(&mut self, node: &Node, slot: u32) {
+        let mine = u64::from(self.id) << 32 | u64::from(slot);
+        if !building::others() {
+            node.mark.store(mine, Ordering::Relaxed);
+            return;
+        }
+        let mut seen = node.mark.load(Ordering::Relaxed);
+        loop {
+            let owner = (seen >> 32) as u32;
+            if owner != self.id && building::is_building(owner) {
+                self.side.insert(std::ptr::from_ref(node) as usize, slot);
+                return;
+            }
+            match node
+                .mark
+                .compare_exchange(seen, mine, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return,
+                Err(now) => seen = now,
+            }
+        }
     }
 
     /// What `node` is in this plan, or `None` if the plan has not visited it.
     ///
-    /// A mark is a hint, never trusted blindly: another plan being built at the same time
-    /// may overwrite it, and plan ids wrap around after 2^32 plans. A task slot is checked
+    /// A mark is a hint, never trusted blindly: a plan that began while this one was being
+    /// built may overwrite it before it sees this one registered, and plan ids wrap around
+    /// after 2^32 plans. A task slot is checked
     /// against the plan's own task; a node wrongly taken for unvisited becomes a second
     /// task for the same node, which finds the value ready when it runs; and an input
     /// wrongly taken for ready or visiting is not waited for, so its reader computes (or
     /// waits for) it when it runs ([`input_value`]). Each costs time, never a wrong value.
     fn slot(&self, node: &Node) -> Option<Slot> {
         let mark = node.mark.load(Ordering::Relaxed);
-        if (mark >> 32) as u32 != self.id {
-            return None;
-        }
         #[allow(clippy::cast_possible_truncation, reason = "the low half is the slot")]
-        match mark as u32 {
+        let slot = if (mark >> 32) as u32 == self.id {
+            mark as u32
+        } else {
+            *self.side.get(&(std::ptr::from_ref(node) as usize))?
+        };
+        match slot {
             VISITING => Some(Slot::Visiting),
             READY => Some(Slot::Ready),
             id => self
@@ -221,6 +310,7 @@ impl<'a> Plan<'a> {
         }
         self.tasks.push(PlanTask {
             node,
+            claims: AtomicBool::new(reads_inputs),
             waiting: AtomicU32::new(waiting),
             is_root: false,
             result: OnceLock::new(),
@@ -290,7 +380,12 @@ impl<'a> Plan<'a> {
     pub fn run(&self, task: TaskId, ready: &mut Vec<TaskId>) {
         let i = task.index();
         let t = &self.tasks[i];
-        let result = execute_with(t.node, Unwind::Catch, t.is_root);
+        let claims = if t.claims.swap(false, Ordering::AcqRel) {
+            Claims::Plan
+        } else {
+            Claims::None
+        };
+        let result = execute_with(t.node, Unwind::Catch, t.is_root, claims);
         if t.is_root {
             // A scheduler that runs a task twice gets the same value both times.
             let _ = t
@@ -310,14 +405,16 @@ impl<'a> Plan<'a> {
     }
 
     /// The requested values, in order.
-    pub(crate) fn into_results(self) -> Result<Vec<Value>, Error> {
-        let Plan { tasks, roots, .. } = self;
+    pub(crate) fn into_results(mut self) -> Result<Vec<Value>, Error> {
+        let roots = std::mem::take(&mut self.roots);
         roots
             .into_iter()
             .map(|root| match root {
                 Root::Value(v) => Ok(v),
                 Root::Task(id) => {
-                    let t = &tasks[id as usize];
+                    // Cloned: a value requested twice has two roots. The plan's copy is
+                    // dropped with the plan, before the caller unwraps the value.
+                    let t = &self.tasks[id as usize];
                     t.result.get().cloned().unwrap_or_else(|| {
                         Err(Error::new(t.node.name, t.node.key, ErrorKind::NotRun))
                     })
@@ -338,6 +435,17 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// A task that never ran (a scheduler that gave up) gives back the plan's claims.
+impl Drop for Plan<'_> {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            if t.claims.swap(false, Ordering::AcqRel) {
+                t.node.release_input_claims();
+            }
+        }
+    }
+}
+
 impl std::fmt::Debug for Plan<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Plan")
@@ -345,6 +453,17 @@ impl std::fmt::Debug for Plan<'_> {
             .field("initial", &self.initial.len())
             .finish_non_exhaustive()
     }
+}
+
+/// Whose claims on a task's inputs its run gives back as it reads them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Claims {
+    /// The plan's (see [`PlanTask::claims`]).
+    Plan,
+    /// The node's own, if it still holds them (a task run outside a plan: eager mode).
+    Node,
+    /// None: the plan's were used by an earlier run of the same task.
+    None,
 }
 
 /// What a panicking task does: become an error value, or unwind into the caller (eager
@@ -362,17 +481,27 @@ pub(crate) fn execute_with(
     node: &Arc<Node>,
     unwind: Unwind,
     want: bool,
+    claims: Claims,
 ) -> Result<Option<Value>, Error> {
+    // Computed elsewhere (or waited for): the plan's claims are not needed.
+    let done = |result| {
+        if claims == Claims::Plan {
+            node.release_input_claims();
+        }
+        result
+    };
     let (consume, executor, verify_since) = {
         let mut st = node.lock();
         loop {
             match st.status {
                 Status::Ready if !st.stale => {
-                    return Ok(want.then(|| st.value.clone().expect("ready node has a value")));
+                    let value = want.then(|| st.value.clone().expect("ready node has a value"));
+                    drop(st);
+                    return done(Ok(value));
                 }
                 Status::Running => match node.wait_while_running(st) {
                     Some(guard) => st = guard,
-                    None => return Err(node.reentrant_error()),
+                    None => return done(Err(node.reentrant_error())),
                 },
                 Status::Ready | Status::Pending | Status::Failed => break,
             }
@@ -384,35 +513,20 @@ pub(crate) fn execute_with(
             (st.status == Status::Ready && node.deferred().is_empty()).then_some(st.verified_at);
         st.claim();
         st.error = None;
-        (
-            std::mem::take(&mut st.holds_claims),
-            st.executor.clone(),
-            verify_since,
-        )
+        let consume = match claims {
+            Claims::Plan => true,
+            Claims::Node => std::mem::take(&mut st.holds_claims),
+            Claims::None => false,
+        };
+        (consume, st.executor.clone(), verify_since)
     };
-    let mut values = InputValues::default();
-    let mut failure = None;
-    let mut inputs_changed_at = 0;
-    for input in node.strict() {
-        if failure.is_some() {
-            if consume {
-                input.release_keep();
-            }
-            continue;
+    let (values, inputs_changed_at) = match read_inputs(node, consume) {
+        Ok(read) => read,
+        Err(error) => {
+            node.finish(Err(error.clone()), Duration::ZERO);
+            return Err(error);
         }
-        match input_value(input, consume) {
-            Ok((v, changed_at)) => {
-                values.push(v);
-                inputs_changed_at = inputs_changed_at.max(changed_at);
-            }
-            Err(e) => failure = Some(e),
-        }
-    }
-    if let Some(error) = failure {
-        drop(values);
-        node.finish(Err(error.clone()), Duration::ZERO);
-        return Err(error);
-    }
+    };
     if let Some(verified_at) = verify_since
         && inputs_changed_at <= verified_at
     {
@@ -498,10 +612,59 @@ impl Drop for FailOnUnwind<'_> {
     }
 }
 
-/// The value of a task's input and the revision at which it last changed. With `consume`,
-/// gives back this task's claim on it; if that was the last one and no handle holds the
-/// input, its value is moved here, not shared, so the task may reuse its buffer.
-fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> {
+/// The values of a task's strict inputs, in order, and the latest revision at which one of
+/// them changed; the first failure among them otherwise. With `consume`, the task's claims
+/// on them are given back as they are read (all of them, also on failure).
+fn read_inputs(node: &Node, consume: bool) -> Result<(InputValues, u64), Error> {
+    let mut values = InputValues::default();
+    let mut failure = None;
+    let mut inputs_changed_at = 0;
+    // Inputs computed here, by position: see `force_missing`.
+    let mut forced: Vec<(usize, Value)> = Vec::new();
+    for (i, input) in node.strict().iter().enumerate() {
+        if failure.is_some() {
+            if consume {
+                input.release_keep();
+            }
+            continue;
+        }
+        let read = match input_value(input, consume) {
+            Ok(Some(read)) => Ok(read),
+            Err(e) => Err(e),
+            Ok(None) => {
+                let value = match forced.iter().position(|&(j, _)| j == i) {
+                    Some(at) => Ok(forced.swap_remove(at).1),
+                    None => force_missing(node.strict(), i).map(|values| {
+                        forced = values;
+                        let at = forced.iter().position(|&(j, _)| j == i);
+                        forced.swap_remove(at.expect("the first one forced")).1
+                    }),
+                };
+                if consume {
+                    input.release_keep();
+                }
+                value.map(|v| (v, input.lock().changed_at))
+            }
+        };
+        match read {
+            Ok((v, changed_at)) => {
+                values.push(v);
+                inputs_changed_at = inputs_changed_at.max(changed_at);
+            }
+            Err(e) => failure = Some(e),
+        }
+    }
+    match failure {
+        Some(error) => Err(error),
+        None => Ok((values, inputs_changed_at)),
+    }
+}
+
+/// The value of a task's input and the revision at which it last changed, or `None` if it
+/// is not computed. With `consume`, gives back this task's claim on an input it reads (or
+/// that failed); if that was the last one and no handle holds the input, its value is
+/// moved here, not shared, so the task may reuse its buffer.
+fn input_value(input: &Arc<Node>, consume: bool) -> Result<Option<(Value, u64)>, Error> {
     let mut st = input.lock();
     loop {
         match st.status {
@@ -510,13 +673,13 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
                 if consume {
                     input.keep.fetch_sub(1, Ordering::AcqRel);
                     if let Some(v) = input.release_if_unneeded(&mut st) {
-                        return Ok((v, changed_at));
+                        return Ok(Some((v, changed_at)));
                     }
                 }
-                return Ok((
+                return Ok(Some((
                     st.value.clone().expect("ready node has a value"),
                     changed_at,
-                ));
+                )));
             }
             Status::Running => {
                 let Some(guard) = input.wait_while_running(st) else {
@@ -538,17 +701,29 @@ fn input_value(input: &Arc<Node>, consume: bool) -> Result<(Value, u64), Error> 
             Status::Ready | Status::Pending => {
                 // Not in this plan: it was ready when the plan was built and has been
                 // released or invalidated since (or the caller runs outside a plan, as
-                // eager mode does). Verify or compute it here.
-                drop(st);
-                let value = force::force_nodes(std::slice::from_ref(input))
-                    .map(|mut v| (v.remove(0), input.lock().changed_at));
-                if consume {
-                    input.release_keep();
-                }
-                return value;
+                // eager mode does). The caller computes it, keeping its claim meanwhile.
+                return Ok(None);
             }
         }
     }
+}
+
+/// Computes `inputs[from]` and every later input that is not computed either, in one plan,
+/// and returns their values by position. Forcing them one at a time would compute what
+/// they share once per input, and again below each of those: a lattice whose values were
+/// released would take time exponential in its depth.
+fn force_missing(inputs: &[Arc<Node>], from: usize) -> Result<Vec<(usize, Value)>, Error> {
+    let missing: Vec<usize> = (from..inputs.len())
+        .filter(|&j| {
+            j == from || {
+                let st = inputs[j].lock();
+                st.status == Status::Pending || (st.status == Status::Ready && st.stale)
+            }
+        })
+        .collect();
+    let nodes: Vec<Arc<Node>> = missing.iter().map(|&j| Arc::clone(&inputs[j])).collect();
+    let values = force::force_nodes(&nodes)?;
+    Ok(missing.into_iter().zip(values).collect())
 }
 
 /// Below this, a task is not worth a hand-off to another thread (a rayon spawn and the
