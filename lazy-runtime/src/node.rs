@@ -173,21 +173,6 @@ impl Inputs {
     }
 }
 
-impl From<Vec<Arc<Node>>> for Inputs {
-    fn from(mut inputs: Vec<Arc<Node>>) -> Inputs {
-        match inputs.len() {
-            0 => Inputs::Zero,
-            1 => Inputs::One([inputs.pop().expect("one input")]),
-            2 => {
-                let b = inputs.pop().expect("two inputs");
-                let a = inputs.pop().expect("two inputs");
-                Inputs::Two([a, b])
-            }
-            _ => Inputs::Many(inputs.into_boxed_slice()),
-        }
-    }
-}
-
 /// What only a node over an input cell needs (see [`Node::volatile`]).
 pub(crate) struct Volatile {
     /// Readers of this node, so that setting an input can invalidate them.
@@ -555,9 +540,7 @@ impl Node {
     fn drop_input_claims(&mut self) {
         let st = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
         if mem::take(&mut st.holds_claims) {
-            for input in &self.inputs.as_slice()[..self.strict_inputs] {
-                input.release_keep();
-            }
+            self.release_input_claims();
         }
     }
 }

@@ -174,7 +174,7 @@ impl<'a> Plan<'a> {
             if plan.slot(node).is_some() {
                 continue;
             }
-            let st = node.lock();
+            let mut st = node.lock();
             match st.status {
                 Status::Ready if !st.stale => {
                     drop(st);
@@ -192,7 +192,6 @@ impl<'a> Plan<'a> {
                     // the node, or to another plan, could be used up by another plan that
                     // runs the task first, and the inputs released while this plan still
                     // counts on them.
-                    let mut st = st;
                     let adopted = std::mem::take(&mut st.holds_claims);
                     drop(st);
                     if !adopted {
