@@ -27,6 +27,14 @@ impl Key {
         &self.0
     }
 
+    /// The first eight bytes as a number: a hash of the key for tables indexed by it (the
+    /// digest is uniform, so hashing it again would add nothing).
+    pub(crate) fn prefix(&self) -> u64 {
+        let mut low = [0u8; 8];
+        low.copy_from_slice(&self.0[..8]);
+        u64::from_le_bytes(low)
+    }
+
     /// The first eight hex digits, as shown by `Debug` of a [`Lazy`](crate::Lazy) and in DOT output.
     #[must_use]
     pub fn short(&self) -> String {

@@ -29,13 +29,6 @@ type Shard = Mutex<HashTable<(u64, Weak<Node>)>>;
 static TABLE: LazyLock<Box<[Shard]>> =
     LazyLock::new(|| (0..SHARDS).map(|_| Shard::default()).collect());
 
-/// The hash of a key in the table: its first eight bytes.
-fn hash(key: &Key) -> u64 {
-    let mut low = [0u8; 8];
-    low.copy_from_slice(&key.0[..8]);
-    u64::from_le_bytes(low)
-}
-
 fn shard(key: &Key) -> MutexGuard<'static, HashTable<(u64, Weak<Node>)>> {
     // The table indexes by the key's first eight bytes; the shard comes from the last byte
     // so that keys in one shard still spread over the table's buckets.
@@ -47,7 +40,7 @@ fn shard(key: &Key) -> MutexGuard<'static, HashTable<(u64, Weak<Node>)>> {
 /// for the caller's handle (a new node is built with it). `make` runs under the shard lock
 /// and must not drop nodes or values.
 pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
-    let h = hash(&key);
+    let h = key.prefix();
     let mut found = None;
     // Live nodes whose hash matched but whose key did not (a 2^-64 event): upgraded to
     // compare their keys, and dropped only after the shard is unlocked.
@@ -102,7 +95,7 @@ pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
 
 pub(crate) fn remove(node: &Node) {
     let mut table = shard(&node.key);
-    if let Ok(entry) = table.find_entry(hash(&node.key), |(_, weak)| {
+    if let Ok(entry) = table.find_entry(node.key.prefix(), |(_, weak)| {
         std::ptr::eq(weak.as_ptr(), node)
     }) {
         entry.remove();

@@ -105,6 +105,65 @@ mod building {
     }
 }
 
+/// The marks of a plan while it is built (see `Node::mark`): its registration among the
+/// plans being built, which names its marks, and the slots it keeps aside. Dropped when the
+/// plan is built: its marks are not read again, and other plans may take them over.
+struct Marks {
+    registration: building::Registration,
+    /// Slots of nodes whose mark another plan, built at the same time, still needs; keyed
+    /// by the node's address.
+    side: ByAddress<usize, u32>,
+}
+
+impl Marks {
+    fn new() -> Marks {
+        Marks {
+            registration: building::Registration::new(),
+            side: ByAddress::default(),
+        }
+    }
+
+    /// Records what `node` is in this plan: a task id, [`VISITING`] or [`READY`].
+    ///
+    /// When no other plan is being built, the mark is simply written. Otherwise a mark that
+    /// belongs to another plan still being built is left alone (overwriting it would make
+    /// that plan visit the node again, and the nodes below it, which in a lattice grows
+    /// exponentially), and this plan keeps the node's slot in `side` instead.
+    fn set(&mut self, node: &Node, slot: u32) {
+        let mine = u64::from(self.registration.id) << 32 | u64::from(slot);
+        if !building::others() {
+            node.mark.store(mine, Ordering::Relaxed);
+            return;
+        }
+        let mut seen = node.mark.load(Ordering::Relaxed);
+        loop {
+            let owner = (seen >> 32) as u32;
+            if owner != self.registration.id && building::is_building(owner) {
+                self.side.insert(std::ptr::from_ref(node) as usize, slot);
+                return;
+            }
+            match node
+                .mark
+                .compare_exchange(seen, mine, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return,
+                Err(now) => seen = now,
+            }
+        }
+    }
+
+    /// The slot this plan recorded for `node`, if any.
+    fn get(&self, node: &Node) -> Option<u32> {
+        let mark = node.mark.load(Ordering::Relaxed);
+        #[allow(clippy::cast_possible_truncation, reason = "the low half is the slot")]
+        if (mark >> 32) as u32 == self.registration.id {
+            Some(mark as u32)
+        } else {
+            self.side.get(&(std::ptr::from_ref(node) as usize)).copied()
+        }
+    }
+}
+
 enum Root<'a> {
     Value(Value),
     Node(&'a Arc<Node>),
@@ -122,11 +181,6 @@ enum Root<'a> {
 /// A plan borrows the nodes of the values being forced (`'a`), which keep every node it
 /// runs alive.
 pub struct Plan<'a> {
-    /// Identifies this plan's marks on nodes (see [`Plan::slot`]).
-    id: u32,
-    /// While the plan is built: the slots of nodes whose mark another plan, built at the
-    /// same time, still needs (see [`Plan::mark`]). Keyed by the node's address.
-    side: ByAddress<usize, u32>,
     tasks: Vec<PlanTask<'a>>,
     /// The tasks that read task `i`'s value are `dependents[starts[i]..starts[i + 1]]`: one
     /// array for the whole plan instead of a vector per task.
@@ -140,10 +194,8 @@ impl<'a> Plan<'a> {
     /// Collects the tasks below `roots` that need to run. Nodes that are ready are not
     /// entered; nodes that another thread is computing become tasks that wait for it.
     pub(crate) fn build(roots: &'a [Arc<Node>]) -> Plan<'a> {
-        let building = building::Registration::new();
+        let mut marks = Marks::new();
         let mut plan = Plan {
-            id: building.id,
-            side: ByAddress::default(),
             tasks: Vec::new(),
             starts: Vec::new(),
             dependents: Vec::new(),
@@ -167,24 +219,24 @@ impl<'a> Plan<'a> {
         }
         while let Some((node, exit)) = stack.pop() {
             if exit {
-                let id = plan.add_task(node, true, &mut edges);
-                plan.mark(node, id);
+                let id = plan.add_task(&marks, node, true, &mut edges);
+                marks.set(node, id);
                 continue;
             }
-            if plan.slot(node).is_some() {
+            if plan.slot(&marks, node).is_some() {
                 continue;
             }
             let mut st = node.lock();
             match st.status {
                 Status::Ready if !st.stale => {
                     drop(st);
-                    plan.mark(node, READY);
+                    marks.set(node, READY);
                 }
                 Status::Running => {
                     drop(st);
                     // Computed elsewhere right now: a task without inputs that waits for it.
-                    let id = plan.add_task(node, false, &mut edges);
-                    plan.mark(node, id);
+                    let id = plan.add_task(&marks, node, false, &mut edges);
+                    marks.set(node, id);
                 }
                 Status::Ready | Status::Pending | Status::Failed => {
                     // The plan takes its own claims on the inputs: it adopts those the node
@@ -199,7 +251,7 @@ impl<'a> Plan<'a> {
                             input.add_keep();
                         }
                     }
-                    plan.mark(node, VISITING);
+                    marks.set(node, VISITING);
                     stack.push((node, true));
                     stack.extend(node.strict().iter().rev().map(|input| (input, false)));
                 }
@@ -209,66 +261,26 @@ impl<'a> Plan<'a> {
         let mut roots = std::mem::take(&mut plan.roots);
         for root in &mut roots {
             if let Root::Node(node) = *root
-                && let Some(Slot::Task(id)) = plan.slot(node)
+                && let Some(Slot::Task(id)) = plan.slot(&marks, node)
             {
                 plan.tasks[id as usize].is_root = true;
                 *root = Root::Task(id);
             }
         }
         plan.roots = roots;
-        // The marks are not read again: other plans may take them over.
-        drop(building);
-        plan.side = ByAddress::default();
         plan
-    }
-
-    /// Records what `node` is in this plan: a task id, [`VISITING`] or [`READY`].
-    ///
-    /// When no other plan is being built, the mark is simply written. Otherwise a mark that
-    /// belongs to another plan still being built is left alone (overwriting it would make
-    /// that plan visit the node again, and the nodes below it, which in a lattice grows
-    /// exponentially), and this plan keeps the node's slot in `side` instead.
-    fn mark(&mut self, node: &Node, slot: u32) {
-        let mine = u64::from(self.id) << 32 | u64::from(slot);
-        if !building::others() {
-            node.mark.store(mine, Ordering::Relaxed);
-            return;
-        }
-        let mut seen = node.mark.load(Ordering::Relaxed);
-        loop {
-            let owner = (seen >> 32) as u32;
-            if owner != self.id && building::is_building(owner) {
-                self.side.insert(std::ptr::from_ref(node) as usize, slot);
-                return;
-            }
-            match node
-                .mark
-                .compare_exchange(seen, mine, Ordering::Relaxed, Ordering::Relaxed)
-            {
-                Ok(_) => return,
-                Err(now) => seen = now,
-            }
-        }
     }
 
     /// What `node` is in this plan, or `None` if the plan has not visited it.
     ///
     /// A mark is a hint, never trusted blindly: a plan that began while this one was being
     /// built may overwrite it before it sees this one registered, and plan ids wrap around
-    /// after 2^32 plans. A task slot is checked
-    /// against the plan's own task; a node wrongly taken for unvisited becomes a second
+    /// after 2^32 plans. A task slot is checked against the plan's own task; a node wrongly taken for unvisited becomes a second
     /// task for the same node, which finds the value ready when it runs; and an input
     /// wrongly taken for ready or visiting is not waited for, so its reader computes (or
     /// waits for) it when it runs ([`input_value`]). Each costs time, never a wrong value.
-    fn slot(&self, node: &Node) -> Option<Slot> {
-        let mark = node.mark.load(Ordering::Relaxed);
-        #[allow(clippy::cast_possible_truncation, reason = "the low half is the slot")]
-        let slot = if (mark >> 32) as u32 == self.id {
-            mark as u32
-        } else {
-            *self.side.get(&(std::ptr::from_ref(node) as usize))?
-        };
-        match slot {
+    fn slot(&self, marks: &Marks, node: &Node) -> Option<Slot> {
+        match marks.get(node)? {
             VISITING => Some(Slot::Visiting),
             READY => Some(Slot::Ready),
             id => self
@@ -284,6 +296,7 @@ impl<'a> Plan<'a> {
     /// thread is computing only waits for that thread.
     fn add_task(
         &mut self,
+        marks: &Marks,
         node: &'a Arc<Node>,
         reads_inputs: bool,
         edges: &mut Vec<(u32, u32)>,
@@ -298,7 +311,7 @@ impl<'a> Plan<'a> {
                 // A visiting input would be a cycle, which hash-consing cannot build; a
                 // mark overwritten by another plan reads as one (see `slot`), and is not
                 // waited for.
-                if let Some(Slot::Task(dep)) = self.slot(input) {
+                if let Some(Slot::Task(dep)) = self.slot(marks, input) {
                     edges.push((dep, id));
                     waiting += 1;
                 }
