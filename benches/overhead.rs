@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use lazy::__private::{Op, task};
-use lazy::{Lazy, Parallel, Scheduler, Sequential, strict, with_scheduler};
+use lazy::scheduling::{Parallel, Scheduler, Sequential, with_scheduler};
+use lazy::task::{Op, task};
+use lazy::{Lazy, strict};
 
 /// A built graph: the value to force, what it must be, and how many nodes and tasks it has.
 struct Built {
@@ -193,7 +194,7 @@ fn fold(c: &mut Criterion) {
             for _ in 0..iters {
                 let leaves: Vec<Lazy<u64>> = (0..DISTINCT).map(Lazy::new).collect();
                 let kept: Vec<Lazy<u64>> = leaves.iter().map(|l| inc(l.clone())).collect();
-                let before = lazy::stats().folds;
+                let before = lazy::inspect::stats().folds;
                 let start = Instant::now();
                 for i in 0..CALLS {
                     #[allow(clippy::cast_possible_truncation, reason = "i % 1000")]
@@ -201,7 +202,7 @@ fn fold(c: &mut Criterion) {
                     black_box(&node);
                 }
                 total += start.elapsed();
-                assert!(lazy::stats().folds - before >= CALLS);
+                assert!(lazy::inspect::stats().folds - before >= CALLS);
                 drop((kept, leaves));
             }
             total

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
-use lazy::__private::{Op, task};
-use lazy::{Lazy, Parallel, Scheduler, Sequential, lazy, strict, with_scheduler};
+use lazy::scheduling::{Parallel, Scheduler, Sequential, with_scheduler};
+use lazy::task::{Op, task};
+use lazy::{Lazy, lazy, strict};
 
 fn pause() {
     std::thread::sleep(Duration::from_millis(100));

@@ -9,7 +9,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lazy::{Lazy, Parallel, Spin, lazy, strict, with_scheduler};
+use lazy::scheduling::{Parallel, with_scheduler};
+use lazy::spin::Spin;
+use lazy::{Lazy, lazy, strict};
 
 /// Pretends to wait for a reply that arrives `after_ms` after the task starts.
 #[lazy(spin)]

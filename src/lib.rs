@@ -84,18 +84,18 @@
 
 #![warn(missing_docs)]
 
+// The everyday names.
 pub use lazy_runtime::{
-    Batch, BindError, ByNeed, Dataflow, EAGER_ENV, Error, ErrorKind, Executor, Fingerprint,
-    FingerprintHasher, Force, Graph, Input, IntoLazy, Key, Lazy, NodeInfo, NodeState, Parallel,
-    Placeholder, Plan, Scheduler, Sequential, Spin, SpinIter, Split, Stats, TaskId, ThreadPool,
-    Value, batch, eager, graph, input, is_eager, learned_ready_time, set_scheduler, stats, strict,
-    try_strict, with_scheduler,
+    Batch, Error, ErrorKind, Fingerprint, FingerprintHasher, Force, Graph, Input, IntoLazy, Key,
+    Lazy, Placeholder, Split, Value, batch, eager, graph, input, strict, try_strict,
 };
 
 #[doc(inline)]
 pub use lazy_macros::{autodask, comp, lazy, lazy_stream};
 
-pub use lazy_runtime::stream;
+// The rest, by concern.
+#[doc(inline)]
+pub use lazy_runtime::{inspect, oz, scheduling, spin, stream, task};
 
 /// Items used by the code the macros generate. Not public API: no semver promises.
 #[doc(hidden)]

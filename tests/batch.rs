@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use lazy::{Lazy, Plan, Scheduler, Sequential, batch, lazy, with_scheduler};
+use lazy::scheduling::{Plan, Scheduler, Sequential, with_scheduler};
+use lazy::{Lazy, batch, lazy};
 
 #[derive(Debug, Default)]
 struct CountingScheduler(AtomicUsize);

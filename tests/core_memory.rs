@@ -1,7 +1,8 @@
 //! Dropping every handle frees every node. Alone in its test binary: it reads the
 //! process-wide live-node count, which other tests would disturb.
 
-use lazy::{lazy, stats, strict};
+use lazy::inspect::stats;
+use lazy::{lazy, strict};
 
 #[lazy]
 fn step(x: u64, k: u64) -> u64 {

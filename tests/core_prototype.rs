@@ -6,7 +6,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use lazy::{Lazy, NodeState, lazy, strict, try_strict};
+use lazy::inspect::NodeState;
+use lazy::{Lazy, lazy, strict, try_strict};
 
 static SQUARES: AtomicUsize = AtomicUsize::new(0);
 static MULS: AtomicUsize = AtomicUsize::new(0);

@@ -79,14 +79,14 @@ fn threads_forcing_different_tops_of_one_lattice_at_once_agree_and_run_each_node
             s.spawn(move || {
                 for round in 0..ROUNDS {
                     let (top, expected) = lattice(round % 3, WIDTH, DEPTH);
-                    let scheduler: Arc<dyn lazy::Scheduler> =
+                    let scheduler: Arc<dyn lazy::scheduling::Scheduler> =
                         if (t + usize::try_from(round).unwrap()) % 2 == 0 {
-                            Arc::new(lazy::Parallel::new())
+                            Arc::new(lazy::scheduling::Parallel::new())
                         } else {
-                            Arc::new(lazy::Sequential)
+                            Arc::new(lazy::scheduling::Sequential)
                         };
                     let i = t % WIDTH;
-                    let value = lazy::with_scheduler(scheduler, || strict(&top[i]));
+                    let value = lazy::scheduling::with_scheduler(scheduler, || strict(&top[i]));
                     assert_eq!(value, expected[i]);
                 }
             });

@@ -1,6 +1,7 @@
 //! Eager mode: annotated functions run at the call, with the results of lazy mode.
 
-use lazy::{EAGER_ENV, eager, is_eager, lazy, strict};
+use lazy::scheduling::{EAGER_ENV, is_eager};
+use lazy::{eager, lazy, strict};
 
 #[lazy]
 fn area(w: u32, h: u32) -> u32 {

@@ -1,7 +1,8 @@
 //! Inputs that change: invalidation reaches exactly the dependents, and an unchanged
 //! recomputed value stops the recomputation there (early cut-off).
 
-use lazy::{Lazy, NodeState, input, lazy, strict};
+use lazy::inspect::NodeState;
+use lazy::{Lazy, input, lazy, strict};
 
 #[lazy]
 fn parity(x: i64) -> i64 {

@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use lazy::{Spin, lazy, learned_ready_time, strict};
+use lazy::spin::{Spin, learned_ready_time};
+use lazy::{lazy, strict};
 
 #[lazy(spin)]
 fn ready_after(t: &Spin, token: u64, after_ms: u64) -> u32 {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
+use lazy::oz::{ByNeed, Dataflow};
 use lazy::stream::{self, Stream, cons};
-use lazy::{ByNeed, Dataflow};
 
 /// An element that counts how many of its kind are alive.
 #[derive(Debug)]

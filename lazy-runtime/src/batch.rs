@@ -5,9 +5,10 @@ use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::error::Error;
-use crate::force::{self, Values};
+use crate::exec;
+use crate::force::Values;
+use crate::graph::{Erased, Node};
 use crate::lazy::{Lazy, Value};
-use crate::node::{Node, Value as Erased};
 
 type Fill = Box<dyn FnOnce(Result<Erased, Error>) + Send>;
 
@@ -78,7 +79,7 @@ impl Batch {
             return Ok(());
         }
         let (nodes, fills): (Vec<Arc<Node>>, Vec<Fill>) = pending.into_iter().unzip();
-        match force::force_nodes(&nodes) {
+        match exec::run_nodes(&nodes) {
             Ok(values) => {
                 for (fill, value) in fills.into_iter().zip(values) {
                     fill(Ok(value));
@@ -89,7 +90,7 @@ impl Batch {
                 // Some value failed: fill each placeholder with its own outcome. Values
                 // computed by the batched run are kept, so this runs nothing twice.
                 for (fill, node) in fills.into_iter().zip(&nodes) {
-                    fill(force::force_nodes(std::slice::from_ref(node)).map(|mut v| v.remove(0)));
+                    fill(exec::run_nodes(std::slice::from_ref(node)).map(|mut v| v.remove(0)));
                 }
                 Err(first)
             }
@@ -181,8 +182,9 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::{Batch, batch};
-    use crate::__private::{Op, task};
-    use crate::{Lazy, Plan, Scheduler, Sequential, with_scheduler};
+    use crate::Lazy;
+    use crate::scheduling::{Plan, Scheduler, Sequential, with_scheduler};
+    use crate::task::{Op, task};
 
     #[derive(Debug, Default)]
     struct CountPlans(AtomicUsize);

@@ -31,17 +31,11 @@ pub enum ErrorKind {
 
 impl Error {
     pub(crate) fn panicked(task: &str, key: Key, payload: &(dyn Any + Send)) -> Error {
-        let message = if let Some(s) = payload.downcast_ref::<&str>() {
-            (*s).to_owned()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else if let Some(e) = payload.downcast_ref::<Error>() {
+        if let Some(e) = payload.downcast_ref::<Error>() {
             // A nested force inside the task failed: report the original failure.
             return e.clone();
-        } else {
-            String::from("non-string panic payload")
-        };
-        Error::new(task, key, ErrorKind::Panicked(message))
+        }
+        Error::new(task, key, ErrorKind::Panicked(panic_message(payload)))
     }
 
     pub(crate) fn new(task: &str, key: Key, kind: ErrorKind) -> Error {
@@ -105,3 +99,14 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The message a panic carried: its `&str` or `String` payload.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        String::from("non-string panic payload")
+    }
+}

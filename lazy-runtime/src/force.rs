@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::exec::{self, Plan};
-use crate::lazy::{Value, take};
-use crate::node::{InputValues, Node, Value as Erased};
+use crate::exec;
+use crate::graph::{InputValues, Node};
+use crate::lazy::{Lazy, Value, take};
 
 /// Nodes collected for forcing or as a task's inputs. Opaque outside the runtime.
 #[derive(Default)]
@@ -186,24 +186,56 @@ pub fn strict<F: Force>(x: F) -> F::Output {
 pub fn try_strict<F: Force>(x: F) -> Result<F::Output, Error> {
     let mut roots = Nodes::default();
     x.roots(&mut roots);
-    let values = force_nodes(&roots.0)?;
+    let values = exec::run_nodes(&roots.0)?;
     Ok(x.collect(&mut Values::new(values)))
 }
 
-/// Computes `roots` with the current scheduler and returns their values in order.
-pub(crate) fn force_nodes(roots: &[Arc<Node>]) -> Result<Vec<Erased>, Error> {
-    let plan = Plan::build(roots);
-    if plan.has_tasks() {
-        exec::current_scheduler().run(&plan);
+impl<T: Value> Lazy<T> {
+    /// Computes the value if needed and returns a clone of it.
+    ///
+    /// # Panics
+    ///
+    /// If a task this value needs panics; the message names the task. Use
+    /// [`try_get`](Lazy::try_get) to get the error as a value.
+    #[must_use]
+    pub fn get(&self) -> T {
+        strict(self)
     }
-    plan.into_results()
+
+    /// Computes the value if needed and returns a clone of it, or the failure.
+    ///
+    /// # Errors
+    ///
+    /// If a task this value needs panics; the error names the task and its message.
+    pub fn try_get(&self) -> Result<T, Error> {
+        try_strict(self)
+    }
 }
 
-/// Forces a node from inside a running task (a conditional's branch). A failure unwinds
-/// with the original error, which the enclosing task reports as its own.
-pub(crate) fn force_in_task(node: &Arc<Node>) -> Erased {
-    match force_nodes(std::slice::from_ref(node)) {
-        Ok(mut values) => values.pop().expect("one value per root"),
-        Err(e) => std::panic::resume_unwind(Box::new(e)),
+impl<T: Value> Force for Lazy<T> {
+    type Output = T;
+
+    fn roots(&self, out: &mut Nodes) {
+        out.push(self.node());
+    }
+
+    fn collect(self, values: &mut Values) -> T {
+        // The handle goes first: if it was the last reason to keep the value, the node
+        // releases it and the value is moved out below instead of cloned (an 8 MB array
+        // returned by `strict(g(a, b))` is not copied).
+        drop(self);
+        values.next_value()
+    }
+}
+
+impl<T: Value> Force for &Lazy<T> {
+    type Output = T;
+
+    fn roots(&self, out: &mut Nodes) {
+        out.push(self.node());
+    }
+
+    fn collect(self, values: &mut Values) -> T {
+        values.next_value()
     }
 }

@@ -10,20 +10,13 @@
 //!   equals the old one its readers are not re-run (early cut-off).
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError};
 
 use crate::force::{Force, Nodes, Values};
+use crate::graph::Node;
 use crate::key::Key;
 use crate::lazy::{IntoLazy, Lazy, Value};
-use crate::node::{Node, Volatile};
-
-static REVISION: AtomicU64 = AtomicU64::new(1);
-
-/// The current revision: how many times an input cell has changed, plus one.
-pub(crate) fn revision() -> u64 {
-    REVISION.load(Ordering::Acquire)
-}
+use crate::op::Operation;
 
 /// A leaf whose value can be changed with [`set`](Input::set) (the prototype's
 /// invalidation). Graphs built over it are recomputed where, and only where, the change
@@ -33,7 +26,7 @@ pub(crate) fn revision() -> u64 {
 ///
 /// ```
 /// use lazy_runtime::{input, strict};
-/// use lazy_runtime::__private::{Op, task};
+/// use lazy_runtime::task::{Op, task};
 ///
 /// let x = input(3_i64);
 /// let double = task(Op::function("double"), (x.lazy(),), |(x,): (i64,)| x * 2);
@@ -48,13 +41,11 @@ pub struct Input<T> {
 /// A new input cell holding `value`.
 #[must_use]
 pub fn input<T: Value + PartialEq>(value: T) -> Input<T> {
-    let mut node = Node::leaf(
+    let node = Node::input_cell(
         Key::unique(),
-        std::any::type_name::<T>(),
+        Operation::named(std::any::type_name::<T>()),
         Arc::new(value),
-        false,
     );
-    node.volatile = Some(Box::new(Volatile::new(None)));
     Input {
         lazy: Lazy::from_kept(Arc::new(node)),
     }
@@ -65,17 +56,18 @@ impl<T: Value + PartialEq> Input<T> {
     /// this cell is invalidated; the next force recomputes what changed and nothing else.
     pub fn set(&self, value: T) {
         let node = self.lazy.node();
-        let old = {
-            let mut st = node.lock();
-            let current = st.value.as_ref().and_then(|v| v.downcast_ref::<T>());
-            if current == Some(&value) {
-                return;
+        // The comparison runs under the cell's lock: a user `PartialEq` must not force lazy
+        // values (none of the cell's own can be forced through it).
+        let mut value = Some(value);
+        let old = node.set_cell_with(|current| {
+            let value = value.take().expect("compared once");
+            if current.and_then(|v| v.downcast_ref::<T>()) == Some(&value) {
+                None
+            } else {
+                Some(Arc::new(value))
             }
-            let revision = REVISION.fetch_add(1, Ordering::AcqRel) + 1;
-            st.changed_at = revision;
-            st.verified_at = revision;
-            st.value.replace(Arc::new(value))
-        };
+        });
+        let Some(old) = old else { return };
         drop(old);
         invalidate(node);
     }
@@ -98,12 +90,8 @@ impl<T: Value + PartialEq> Input<T> {
 fn invalidate(node: &Arc<Node>) {
     let mut stack = upgraded(node);
     while let Some(dependent) = stack.pop() {
-        {
-            let mut st = dependent.lock();
-            if st.stale {
-                continue;
-            }
-            st.stale = true;
+        if !dependent.mark_stale() {
+            continue;
         }
         stack.extend(upgraded(&dependent));
     }
@@ -153,8 +141,9 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::input;
-    use crate::__private::{Op, task, task_with_cutoff};
-    use crate::{Lazy, NodeState, strict};
+    use crate::inspect::NodeState;
+    use crate::task::{Op, task, task_with_cutoff};
+    use crate::{Lazy, strict};
 
     fn counted<F>(
         name: &'static str,

@@ -2,69 +2,46 @@
 //! dask-style task dictionary and a petgraph view.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::force::{Force, Nodes};
+use crate::graph::Node;
+pub use crate::graph::NodeState;
 use crate::key::{BuildKeyHasher, Key};
-use crate::node::{Node, Status};
+use crate::lazy::Lazy;
+pub use crate::stats::{Stats, stats};
 
-/// Where a node's value stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NodeState {
-    /// Not computed yet.
-    Pending,
-    /// Being computed now.
-    Running,
-    /// Computed and kept.
-    Ready,
-    /// Its task (or one it depends on) panicked; forcing it again retries.
-    Failed,
-    /// Computed once, then released because nothing could ask for it; forcing it again
-    /// recomputes it.
-    Released,
-    /// Computed, but an input cell it depends on has changed since; forcing it verifies
-    /// or recomputes it.
-    Invalidated,
-}
-
-impl NodeState {
-    pub(crate) fn of(node: &Node) -> NodeState {
-        let st = node.lock();
-        match st.status {
-            Status::Pending if st.ran => NodeState::Released,
-            Status::Pending => NodeState::Pending,
-            Status::Running => NodeState::Running,
-            Status::Ready if st.stale => NodeState::Invalidated,
-            Status::Ready => NodeState::Ready,
-            Status::Failed => NodeState::Failed,
-        }
+impl<T> Lazy<T> {
+    /// Where the value stands, without forcing it.
+    #[must_use]
+    pub fn state(&self) -> NodeState {
+        self.node().state()
     }
 
-    fn colour(self) -> &'static str {
-        match self {
-            NodeState::Pending => "white",
-            NodeState::Running => "gold",
-            NodeState::Ready => "palegreen",
-            NodeState::Failed => "salmon",
-            NodeState::Released => "lightblue",
-            NodeState::Invalidated => "orange",
-        }
+    /// Whether the value has been computed and is kept.
+    #[must_use]
+    pub fn is_ready(&self) -> bool {
+        self.state() == NodeState::Ready
+    }
+
+    /// The graph this value depends on, for inspection; nothing is computed.
+    #[must_use]
+    pub fn graph(&self) -> Graph {
+        Graph::of_nodes(std::slice::from_ref(self.node()))
     }
 }
 
-impl fmt::Display for NodeState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            NodeState::Pending => "pending",
-            NodeState::Running => "running",
-            NodeState::Ready => "ready",
-            NodeState::Failed => "failed",
-            NodeState::Released => "released",
-            NodeState::Invalidated => "invalidated",
-        })
+/// The fill colour of a node in DOT.
+fn colour(state: NodeState) -> &'static str {
+    match state {
+        NodeState::Pending => "white",
+        NodeState::Running => "gold",
+        NodeState::Ready => "palegreen",
+        NodeState::Failed => "salmon",
+        NodeState::Released => "lightblue",
+        NodeState::Invalidated => "orange",
     }
 }
 
@@ -116,8 +93,8 @@ fn short_name(name: &'static str) -> &'static str {
 /// use lazy_runtime::{Lazy, strict};
 ///
 /// let a = Lazy::new(3_i64);
-/// let sq = lazy_runtime::__private::task(
-///     lazy_runtime::__private::Op::function("square"),
+/// let sq = lazy_runtime::task::task(
+///     lazy_runtime::task::Op::function("square"),
 ///     (a.clone(),),
 ///     |(x,): (i64,)| x * x,
 /// );
@@ -175,14 +152,17 @@ impl Graph {
         let nodes = order
             .iter()
             .map(|node| {
-                let elapsed = node.lock().elapsed;
+                let (state, elapsed) = {
+                    let st = node.lock();
+                    (st.public(), st.elapsed())
+                };
                 NodeInfo {
                     key: node.key,
-                    name: node.name,
+                    name: node.name(),
                     is_leaf: node.is_leaf(),
-                    state: NodeState::of(node),
-                    runs: node.runs.load(Ordering::Relaxed),
-                    folds: node.folds.load(Ordering::Relaxed),
+                    state,
+                    runs: node.runs(),
+                    folds: node.folds(),
                     elapsed,
                 }
             })
@@ -263,7 +243,7 @@ impl Graph {
                 escape(n.short_name()),
                 n.key.short(),
                 n.state,
-                n.state.colour()
+                colour(n.state)
             );
         }
         for (from, to) in &self.edges {
@@ -353,8 +333,9 @@ fn escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::__private::{Op, task};
-    use crate::{Lazy, NodeState, strict};
+    use crate::inspect::NodeState;
+    use crate::task::{Op, task};
+    use crate::{Lazy, strict};
 
     fn diamond() -> Lazy<i64> {
         let base = task(

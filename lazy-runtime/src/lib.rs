@@ -5,51 +5,80 @@
 //! node whose [`Key`] (a blake3 digest of its operation and its inputs' keys) already
 //! exists returns the existing node, so common subexpressions are shared by construction.
 //! [`strict`] plans the not-yet-computed ancestors of the requested values and hands the
-//! plan to a [`Scheduler`]; values are kept while someone can still ask for them.
+//! plan to a [`Scheduler`](scheduling::Scheduler); values are kept while someone can still
+//! ask for them.
+//!
+//! # Layers
+//!
+//! Modules import downwards only (`docs/architecture.md` has the life of a node):
+//!
+//! ```text
+//! 5  lift (rewritten-body support)   inspect   input   batch   outputs   spin
+//!        |                              |        |       |        |        |
+//! 4  task (building task nodes) -> force (strict, Force) -> lazy (Lazy<T>, IntoLazy, Value)
+//!        |
+//! 3  exec: plan + marks (building plans) -> run (one task) -> schedule, pool, eager
+//!        |
+//! 2  graph: node + state (counters, transitions) -> table (folding) ; revision ; value
+//!        |
+//! 1  key (Key, Fingerprint)   op (Op and the per-operation registry)   error   stats
+//!
+//!    oz: by-need values, dataflow variables, streams; on their own suspensions, beside it all
+//! ```
 
 #![warn(missing_docs)]
 
 mod batch;
-mod by_need;
-mod dataflow;
-mod eager;
 mod error;
 mod exec;
 mod force;
+mod graph;
 mod input;
-mod inspect;
+pub mod inspect;
 mod key;
 mod lazy;
 #[doc(hidden)]
 pub mod lift;
-mod node;
 mod op;
 mod outputs;
-mod spin;
+pub mod oz;
+pub mod spin;
 mod stats;
-pub mod stream;
-mod table;
+pub mod task;
 
 pub use batch::{Batch, Placeholder, batch};
-pub use by_need::ByNeed;
-pub use dataflow::{BindError, Dataflow};
-pub use eager::{EAGER_ENV, eager, is_eager};
 pub use error::{Error, ErrorKind};
-pub use exec::{
-    Executor, Parallel, Plan, Scheduler, Sequential, TaskId, ThreadPool, set_scheduler,
-    with_scheduler,
-};
+pub use exec::eager::eager;
 pub use force::{Force, strict, try_strict};
 pub use input::{Input, input};
-pub use inspect::{Graph, NodeInfo, NodeState};
+pub use inspect::Graph;
 pub use key::{Fingerprint, FingerprintHasher, Key};
 pub use lazy::{IntoLazy, Lazy, Value};
 pub use outputs::Split;
-pub use spin::{Spin, SpinIter, learned_ready_time};
-pub use stats::{Stats, stats};
+pub use oz::stream;
+
+/// Choosing how forces run: the scheduler protocol, the built-in schedulers, per-node
+/// executors, and eager mode.
+pub mod scheduling {
+    pub use crate::exec::eager::{EAGER_ENV, eager, is_eager};
+    pub use crate::exec::{
+        Parallel, Plan, Scheduler, Sequential, TaskId, ThreadPool, set_scheduler, with_scheduler,
+    };
+    pub use crate::graph::Executor;
+}
 
 /// The graph below `x` (a [`Lazy`], a reference to one, or a tuple or vector of them),
 /// for inspection; nothing is computed.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::{Lazy, graph};
+///
+/// let a = Lazy::new(1_i64);
+/// let b = Lazy::new(2_i64);
+/// assert_eq!(graph(&(&a, &b)).node_count(), 2);
+/// ```
 #[must_use]
 pub fn graph<F: Force>(x: &F) -> Graph {
     Graph::of(x)
@@ -59,10 +88,9 @@ pub fn graph<F: Force>(x: &F) -> Graph {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::force::{Nodes, Values};
-    pub use crate::lazy::{
-        ArgNodes, Args, CutoffByEq, NoCutoff, Probe, Value, select, task, task_with_cutoff,
-    };
     pub use crate::lift;
-    pub use crate::op::Op;
+    pub use crate::lift::{CutoffByEq, NoCutoff, Probe, select};
     pub use crate::spin::spin_task;
+    pub use crate::task::{ArgNodes, Args, Op, task, task_with_cutoff};
+    pub use crate::{Lazy, Value};
 }

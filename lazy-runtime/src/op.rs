@@ -1,31 +1,56 @@
-//! Operation identity: what a task node computes, by name.
+//! Operations and their registry: what a task node computes, by name, and what the runtime
+//! learns about each operation while it runs.
+//!
+//! Every operation (and every leaf type) has one [`Operation`] record, made the first time
+//! its name is seen and kept for the life of the program. Nodes point at their record, so
+//! what the runtime knows per operation (its display name, its digest, whether it is cheap,
+//! when a spin task of it is usually ready) is one pointer away, with no table lookup on
+//! the hot paths of building and running.
+//!
+//! Invariants:
+//! - one record per full name: equal names at different addresses share a record;
+//! - a record's `digest` depends only on its full name, so keys are the same in every
+//!   process and every run;
+//! - records are never freed: a program has finitely many operations.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError};
+use std::time::Duration;
 
 use crate::key;
 
 /// The identity of an operation: a function's full path with its generic arguments, an
 /// operator with its operand types, or a method name with receiver and argument types.
 ///
-/// Never a closure's type name: two call sites of the same code must fold.
-#[derive(Clone, Copy, Debug)]
+/// Never a closure's type name: two call sites of the same code must fold. Build task
+/// nodes for an `Op` with [`crate::task::task`].
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::task::Op;
+///
+/// let double = Op::function("app::double");
+/// assert_eq!(double.name(), "app::double");
+/// assert!(double.is_pure() && !Op::impure("app::now").is_pure());
+/// ```
+#[derive(Clone, Copy)]
 pub struct Op {
-    pub(crate) name: &'static str,
-    /// `None` for impure operations, whose every call is a new node.
-    pub(crate) digest: Option<[u8; 32]>,
+    pub(crate) operation: &'static Operation,
+    /// Impure operations build a fresh node at every call, never folded or reused.
+    pub(crate) pure: bool,
 }
 
 impl Op {
     /// A pure operation: the same name applied to the same inputs is the same node.
     #[must_use]
     pub fn function(name: &'static str) -> Op {
-        let (name, digest) = identity(name);
         Op {
-            name,
-            digest: Some(digest),
+            operation: Operation::named(name),
+            pure: true,
         }
     }
 
@@ -33,62 +58,184 @@ impl Op {
     #[must_use]
     pub fn impure(name: &'static str) -> Op {
         Op {
-            name: identity(name).0,
-            digest: None,
+            operation: Operation::named(name),
+            pure: false,
+        }
+    }
+
+    /// A pure operation named `label<signature>` (`sqrt<fn(f64) -> f64>`), for the
+    /// constructs of rewritten bodies, whose label and signature are static each.
+    pub(crate) fn labelled(label: &'static str, signature: &'static str) -> Op {
+        Op {
+            operation: Operation::labelled(label, signature),
+            pure: true,
         }
     }
 
     /// The operation's name.
     #[must_use]
     pub fn name(&self) -> &'static str {
-        self.name
+        self.operation.name
+    }
+
+    /// Whether equal calls fold into one node.
+    #[must_use]
+    pub fn is_pure(&self) -> bool {
+        self.pure
     }
 }
 
-/// An operation's display name and digest.
-type Identity = (&'static str, [u8; 32]);
+impl std::fmt::Debug for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Op")
+            .field("name", &self.operation.name)
+            .field("pure", &self.pure)
+            .finish()
+    }
+}
 
-/// The display name and digest of an operation, cached per thread by the name's address:
-/// generated code passes the same `&'static str` (from `type_name`) on every call, and
-/// hashing it each time would cost as much as building the node.
-fn identity(name: &'static str) -> Identity {
+/// What the runtime knows about one operation (see the module docs).
+pub(crate) struct Operation {
+    /// The name users see: `app::square<i64>`, not the `app::square::__lazy_body<i64>` of
+    /// the inner function the macros generate.
+    pub(crate) name: &'static str,
+    /// The digest of the full name, which keys the operation's nodes.
+    pub(crate) digest: [u8; 32],
+    /// Whether the operation was cheap the last time it ran (see [`Operation::is_cheap`]).
+    cost: AtomicU8,
+    /// For spin tasks: how long after its start a run was usually ready, in nanoseconds,
+    /// smoothed over runs; 0 before the first.
+    ready_after: AtomicU64,
+}
+
+const UNKNOWN: u8 = 0;
+const CHEAP: u8 = 1;
+const EXPENSIVE: u8 = 2;
+
+/// Below this, a task is not worth a hand-off to another thread (a rayon spawn and the
+/// cache misses of moving its inputs cost a few microseconds).
+pub(crate) const CHEAP_RUN: Duration = Duration::from_micros(10);
+
+impl Operation {
+    /// The record for `name`, made on first use.
+    pub(crate) fn named(name: &'static str) -> &'static Operation {
+        by_address([name.as_ptr() as usize, name.len(), 0, 0], || {
+            (display_name(name), name.to_owned())
+        })
+    }
+
+    /// The record for the operation named `label<signature>`.
+    fn labelled(label: &'static str, signature: &'static str) -> &'static Operation {
+        let id = [
+            label.as_ptr() as usize,
+            label.len(),
+            signature.as_ptr() as usize,
+            signature.len(),
+        ];
+        by_address(id, || {
+            let name = format!("{label}<{signature}>");
+            (name.clone(), name)
+        })
+    }
+
+    /// Whether a task of this operation is known to be cheap: it took under [`CHEAP_RUN`]
+    /// the last time it ran. Unknown operations are taken for expensive, so the first run
+    /// of an operation is parallel if the graph allows it.
+    pub(crate) fn is_cheap(&self) -> bool {
+        self.cost.load(Ordering::Relaxed) == CHEAP
+    }
+
+    /// Records how long a run took. The verdict is written only when it changes, so that
+    /// threads running the same operation do not pass its cache line back and forth.
+    pub(crate) fn record_run(&self, elapsed: Duration) {
+        let verdict = if elapsed < CHEAP_RUN {
+            CHEAP
+        } else {
+            EXPENSIVE
+        };
+        if self.cost.load(Ordering::Relaxed) != verdict {
+            self.cost.store(verdict, Ordering::Relaxed);
+        }
+    }
+
+    /// How long after its start a spin task of this operation is usually ready.
+    pub(crate) fn ready_after(&self) -> Option<Duration> {
+        match self.ready_after.load(Ordering::Relaxed) {
+            0 => None,
+            nanos => Some(Duration::from_nanos(nanos)),
+        }
+    }
+
+    /// Learns from one run of a spin task that was ready `after` its start. Two runs
+    /// finishing at once may both average with the same old value: the smoothing is a
+    /// hint, and losing one sample of it is harmless.
+    pub(crate) fn learn_ready_after(&self, after: Duration) {
+        let nanos = u64::try_from(after.as_nanos()).unwrap_or(u64::MAX).max(1);
+        let smoothed = match self.ready_after.load(Ordering::Relaxed) {
+            0 => nanos,
+            old => old / 2 + nanos / 2,
+        };
+        self.ready_after.store(smoothed.max(1), Ordering::Relaxed);
+    }
+
+    /// The record whose display name is `name`, if one exists (a slow search, for the
+    /// public queries of what was learned).
+    pub(crate) fn find(name: &str) -> Option<&'static Operation> {
+        registry().values().copied().find(|op| op.name == name)
+    }
+}
+
+/// A static name's identity by address: a name's address and length, or a label's and a
+/// signature's. Generated code passes the same `&'static str`s on every call, and looking
+/// them up by address costs one multiplication per word where hashing the text would cost
+/// as much as building the node.
+type Address = [usize; 4];
+
+/// The record for the name at `id`: from this thread's cache, else from the registry by
+/// the full name (`make` gives the display name and the full name), else a new one.
+fn by_address(id: Address, make: impl FnOnce() -> (String, String)) -> &'static Operation {
     thread_local! {
-        static CACHE: RefCell<ByAddress<(usize, usize), Identity>> =
+        static CACHE: RefCell<ByAddress<Address, &'static Operation>> =
             RefCell::new(ByAddress::default());
     }
-    let id = (name.as_ptr() as usize, name.len());
-    CACHE.with(|cache| {
-        *cache
-            .borrow_mut()
-            .entry(id)
-            .or_insert_with(|| (display_name(name), key::of_name(name)))
-    })
+    if let Some(found) = CACHE.with(|cache| cache.borrow().get(&id).copied()) {
+        return found;
+    }
+    let (shown, full) = make();
+    let operation = *registry().entry(full).or_insert_with_key(|full| {
+        Box::leak(Box::new(Operation {
+            name: Box::leak(shown.into_boxed_str()),
+            digest: key::of_name(full),
+            cost: AtomicU8::new(UNKNOWN),
+            ready_after: AtomicU64::new(0),
+        }))
+    });
+    CACHE.with(|cache| cache.borrow_mut().insert(id, operation));
+    operation
+}
+
+/// Every record, by full name. Consulted only on a thread's first use of a name.
+fn registry() -> std::sync::MutexGuard<'static, HashMap<String, &'static Operation>> {
+    static REGISTRY: LazyLock<Mutex<HashMap<String, &'static Operation>>> =
+        LazyLock::new(Mutex::default);
+    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The function's own path for an annotated function: `app::square<i64>`, not the
-/// `app::square::__lazy_body<i64>` of the inner function the macros generate. Interned, so
-/// each distinct name is allocated once per process.
-fn display_name(name: &'static str) -> &'static str {
+/// `app::square::__lazy_body<i64>` of the inner function the macros generate.
+fn display_name(name: &str) -> String {
     const INNER: &str = "::__lazy_body";
-    static NAMES: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Mutex::default);
-    let Some(at) = name.find(INNER) else {
-        return name;
-    };
-    let shown = format!("{}{}", &name[..at], &name[at + INNER.len()..]);
-    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(existing) = names.get(shown.as_str()) {
-        return existing;
+    match name.find(INNER) {
+        Some(at) => format!("{}{}", &name[..at], &name[at + INNER.len()..]),
+        None => name.to_owned(),
     }
-    let leaked: &'static str = Box::leak(shown.into_boxed_str());
-    names.insert(leaked);
-    leaked
 }
 
-/// A map keyed by the address (and length) of a `&'static str`, as an operation's name.
+/// A map keyed by addresses of static data (names, nodes).
 pub(crate) type ByAddress<K, V> = HashMap<K, V, BuildHasherDefault<AddressHasher>>;
 
-/// Hashes addresses and lengths by one multiplication per word: the default hasher (`SipHash`)
-/// costs more than the rest of the lookups these maps serve on every node built and run.
+/// Hashes addresses and lengths by one multiplication per word: the default hasher
+/// (`SipHash`) costs more than the rest of the lookups these maps serve.
 #[derive(Default)]
 pub(crate) struct AddressHasher(u64);
 
@@ -109,5 +256,42 @@ impl Hasher for AddressHasher {
         self.0 = (self.0 ^ n as u64)
             .wrapping_mul(0x9e37_79b9_7f4a_7c15)
             .rotate_left(26);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Op, Operation};
+
+    #[test]
+    fn equal_names_at_different_addresses_share_one_record() {
+        let a: &'static str = Box::leak(String::from("op::tests::same").into_boxed_str());
+        let b: &'static str = Box::leak(String::from("op::tests::same").into_boxed_str());
+        assert!(std::ptr::eq(Operation::named(a), Operation::named(b)));
+        assert!(std::ptr::eq(
+            Op::labelled("sqrt", "fn(f64) -> f64").operation,
+            Op::function("sqrt<fn(f64) -> f64>").operation
+        ));
+    }
+
+    #[test]
+    fn generated_inner_functions_show_the_annotated_name() {
+        let op = Op::function("app::square::__lazy_body<i64>");
+        assert_eq!(op.name(), "app::square<i64>");
+        // The digest still comes from the full name.
+        assert_ne!(
+            op.operation.digest,
+            Op::function("app::square<i64>").operation.digest
+        );
+    }
+
+    #[test]
+    fn the_cost_verdict_follows_the_last_run() {
+        let op = Operation::named("op::tests::cost");
+        assert!(!op.is_cheap());
+        op.record_run(std::time::Duration::from_nanos(10));
+        assert!(op.is_cheap());
+        op.record_run(std::time::Duration::from_millis(1));
+        assert!(!op.is_cheap());
     }
 }

@@ -2,8 +2,8 @@
 
 use std::marker::PhantomData;
 
-use crate::lazy::{Lazy, Value, task};
-use crate::op::Op;
+use crate::lazy::{Lazy, Value};
+use crate::task::{Op, task};
 
 /// Names the operation that takes part `I` of a tuple `T`: its type name is the
 /// operation's identity, so the same part of the same tuple is one node.
@@ -19,7 +19,7 @@ struct Part<const I: usize, T>(PhantomData<T>);
 ///
 /// ```
 /// use lazy_runtime::{Lazy, Split, strict};
-/// use lazy_runtime::__private::{Op, task};
+/// use lazy_runtime::task::{Op, task};
 ///
 /// let pair = task(Op::function("divmod"), (Lazy::new(17_u32),), |(n,): (u32,)| (n / 5, n % 5));
 /// let (quotient, remainder) = pair.split();
@@ -65,7 +65,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::Split;
-    use crate::__private::{Op, task};
+    use crate::task::{Op, task};
     use crate::{Lazy, strict};
 
     #[test]

@@ -8,13 +8,12 @@
 //! once instead of dozens of times.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::lazy::{Args, Lazy, Value, task};
-use crate::op::Op;
+use crate::lazy::{Lazy, Value};
+use crate::op::{Op, Operation};
+use crate::task::{Args, task};
 
 /// The first interval between polls of a function with no history; it doubles up to
 /// [`MAX_INTERVAL`].
@@ -23,37 +22,19 @@ const MAX_INTERVAL: Duration = Duration::from_millis(10);
 /// The longest a worker sleeps at once when it has nothing else to run.
 const MAX_NAP: Duration = Duration::from_millis(1);
 
-/// How long after its start each spinning function was ready, smoothed over runs.
-static LEARNED: LazyLock<Mutex<HashMap<&'static str, Duration>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-fn learned(name: &'static str) -> Option<Duration> {
-    LEARNED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(name)
-        .copied()
-}
-
-fn learn(name: &'static str, ready_after: Duration) {
-    let mut map = LEARNED.lock().unwrap_or_else(PoisonError::into_inner);
-    map.entry(name)
-        .and_modify(|d| *d = (*d + ready_after) / 2)
-        .or_insert(ready_after);
-}
-
 /// The handle a spin task's function receives.
 pub struct Spin {
-    name: &'static str,
+    /// The operation's record, where how long its runs took to be ready is learned.
+    op: &'static Operation,
     start: Instant,
     polls: Cell<u32>,
     last_poll: Cell<Option<Instant>>,
 }
 
 impl Spin {
-    fn new(name: &'static str) -> Spin {
+    fn new(op: &'static Operation) -> Spin {
         Spin {
-            name,
+            op,
             start: Instant::now(),
             polls: Cell::new(0),
             last_poll: Cell::new(None),
@@ -77,9 +58,9 @@ impl Spin {
         let polls = self.polls.get();
         let Some(last) = self.last_poll.get() else {
             // The first poll: when this function was ready in earlier runs.
-            return self.start + learned(self.name).unwrap_or(Duration::ZERO);
+            return self.start + self.op.ready_after().unwrap_or(Duration::ZERO);
         };
-        let interval = match learned(self.name) {
+        let interval = match self.op.ready_after() {
             // Late by the usual measure: poll often, it should be ready any moment.
             Some(usual) => (usual / 8).max(FIRST_INTERVAL),
             None => FIRST_INTERVAL
@@ -96,7 +77,7 @@ impl Drop for Spin {
         if let Some(last) = self.last_poll.get()
             && !std::thread::panicking()
         {
-            learn(self.name, last - self.start);
+            self.op.learn_ready_after(last - self.start);
         }
     }
 }
@@ -104,7 +85,7 @@ impl Drop for Spin {
 impl fmt::Debug for Spin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Spin")
-            .field("task", &self.name)
+            .field("task", &self.op.name)
             .field("polls", &self.polls.get())
             .finish_non_exhaustive()
     }
@@ -151,19 +132,14 @@ where
     R: Value,
     F: Fn(&Spin, A::Values) -> R + Send + Sync + 'static,
 {
-    let name = op.name;
-    task(op, args, move |values| f(&Spin::new(name), values))
+    let operation = op.operation;
+    task(op, args, move |values| f(&Spin::new(operation), values))
 }
 
 /// How long after its start the spinning function `name` is usually ready, if it has run.
 #[must_use]
 pub fn learned_ready_time(name: &str) -> Option<Duration> {
-    LEARNED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .find(|(k, _)| **k == name)
-        .map(|(_, d)| *d)
+    Operation::find(name).and_then(Operation::ready_after)
 }
 
 #[cfg(test)]
@@ -173,8 +149,9 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::{learned_ready_time, spin_task};
-    use crate::__private::{Op, task};
-    use crate::{Lazy, Parallel, strict, with_scheduler};
+    use crate::scheduling::{Parallel, with_scheduler};
+    use crate::task::{Op, task};
+    use crate::{Lazy, strict};
 
     fn ready_after(name: &'static str, delay: Duration, polls: Arc<AtomicUsize>) -> Lazy<u32> {
         spin_task(Op::impure(name), (), move |t, ()| {

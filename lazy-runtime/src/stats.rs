@@ -71,10 +71,10 @@ pub struct Stats {
 /// # Examples
 ///
 /// ```
-/// let before = lazy_runtime::stats();
+/// let before = lazy_runtime::inspect::stats();
 /// let x = lazy_runtime::Lazy::new(12_345_678_u64);
 /// let y = lazy_runtime::Lazy::new(12_345_678_u64);
-/// assert!(lazy_runtime::stats().folds > before.folds);
+/// assert!(lazy_runtime::inspect::stats().folds > before.folds);
 /// # drop((x, y));
 /// ```
 #[must_use]

@@ -12,8 +12,10 @@ use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use lazy_runtime::__private::{Op, spin_task, task, task_with_cutoff};
-use lazy_runtime::{Parallel, eager, input, strict, try_strict, with_scheduler};
+use lazy_runtime::scheduling::{Parallel, with_scheduler};
+use lazy_runtime::spin::spin_task;
+use lazy_runtime::task::{Op, task, task_with_cutoff};
+use lazy_runtime::{eager, input, strict, try_strict};
 
 fn within<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     let (tx, rx) = mpsc::channel();

@@ -1,16 +1,13 @@
 //! Plans: the not-yet-computed part of a graph below the values being forced, as tasks in
-//! dependency order, and the one way to run a task.
+//! dependency order; building one, and running its tasks in the order it allows.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
 
+use super::marks::{Marks, READY, VISITING};
+use super::run;
 use crate::error::{Error, ErrorKind};
-use crate::force;
-use crate::node::{InputValues, Node, Status, TaskInput, Value};
-use crate::op::ByAddress;
-use crate::stats;
+use crate::graph::{Erased, Node, Status};
 
 /// A task of a [`Plan`], by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -33,7 +30,7 @@ struct PlanTask<'a> {
     waiting: AtomicU32,
     /// Set for tasks whose value was requested.
     is_root: bool,
-    result: OnceLock<Result<Value, Error>>,
+    result: OnceLock<Result<Erased, Error>>,
 }
 
 /// What a node is in the plan being built, recorded in the node's `mark`.
@@ -46,126 +43,8 @@ enum Slot {
     Task(u32),
 }
 
-const VISITING: u32 = u32::MAX;
-const READY: u32 = u32::MAX - 1;
-
-/// The plans being built right now, so that a plan does not take over the marks another
-/// one still needs.
-mod building {
-    use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-    use std::sync::{Mutex, PoisonError};
-
-    static IDS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
-    static COUNT: AtomicUsize = AtomicUsize::new(0);
-
-    /// A plan being built, with its id; unregistered when dropped.
-    pub(super) struct Registration {
-        pub(super) id: u32,
-    }
-
-    impl Registration {
-        pub(super) fn new() -> Registration {
-            let id = next_id();
-            IDS.lock().unwrap_or_else(PoisonError::into_inner).push(id);
-            COUNT.fetch_add(1, Ordering::SeqCst);
-            Registration { id }
-        }
-    }
-
-    impl Drop for Registration {
-        fn drop(&mut self) {
-            IDS.lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .retain(|&id| id != self.id);
-            COUNT.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-
-    /// Whether another plan is being built now.
-    pub(super) fn others() -> bool {
-        COUNT.load(Ordering::SeqCst) > 1
-    }
-
-    pub(super) fn is_building(id: u32) -> bool {
-        IDS.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(&id)
-    }
-
-    /// Each plan's id, for its marks; 0 is never used, so a node's initial mark is no
-    /// plan's.
-    fn next_id() -> u32 {
-        static NEXT: AtomicU32 = AtomicU32::new(1);
-        loop {
-            let id = NEXT.fetch_add(1, Ordering::Relaxed);
-            if id != 0 {
-                return id;
-            }
-        }
-    }
-}
-
-/// The marks of a plan while it is built (see `Node::mark`): its registration among the
-/// plans being built, which names its marks, and the slots it keeps aside. Dropped when the
-/// plan is built: its marks are not read again, and other plans may take them over.
-struct Marks {
-    registration: building::Registration,
-    /// Slots of nodes whose mark another plan, built at the same time, still needs; keyed
-    /// by the node's address.
-    side: ByAddress<usize, u32>,
-}
-
-impl Marks {
-    fn new() -> Marks {
-        Marks {
-            registration: building::Registration::new(),
-            side: ByAddress::default(),
-        }
-    }
-
-    /// Records what `node` is in this plan: a task id, [`VISITING`] or [`READY`].
-    ///
-    /// When no other plan is being built, the mark is simply written. Otherwise a mark that
-    /// belongs to another plan still being built is left alone (overwriting it would make
-    /// that plan visit the node again, and the nodes below it, which in a lattice grows
-    /// exponentially), and this plan keeps the node's slot in `side` instead.
-    fn set(&mut self, node: &Node, slot: u32) {
-        let mine = u64::from(self.registration.id) << 32 | u64::from(slot);
-        if !building::others() {
-            node.mark.store(mine, Ordering::Relaxed);
-            return;
-        }
-        let mut seen = node.mark.load(Ordering::Relaxed);
-        loop {
-            let owner = (seen >> 32) as u32;
-            if owner != self.registration.id && building::is_building(owner) {
-                self.side.insert(std::ptr::from_ref(node) as usize, slot);
-                return;
-            }
-            match node
-                .mark
-                .compare_exchange(seen, mine, Ordering::Relaxed, Ordering::Relaxed)
-            {
-                Ok(_) => return,
-                Err(now) => seen = now,
-            }
-        }
-    }
-
-    /// The slot this plan recorded for `node`, if any.
-    fn get(&self, node: &Node) -> Option<u32> {
-        let mark = node.mark.load(Ordering::Relaxed);
-        #[allow(clippy::cast_possible_truncation, reason = "the low half is the slot")]
-        if (mark >> 32) as u32 == self.registration.id {
-            Some(mark as u32)
-        } else {
-            self.side.get(&(std::ptr::from_ref(node) as usize)).copied()
-        }
-    }
-}
-
 enum Root<'a> {
-    Value(Value),
+    Value(Erased),
     Node(&'a Arc<Node>),
     Task(u32),
 }
@@ -173,7 +52,7 @@ enum Root<'a> {
 /// The work one force has to do: every task the requested values need that has not run
 /// yet (or whose value was released), with its dependencies inside the plan.
 ///
-/// A [`Scheduler`](crate::Scheduler) runs a plan by calling [`run`](Plan::run) once for each
+/// A [`Scheduler`](crate::scheduling::Scheduler) runs a plan by calling [`run`](Plan::run) once for each
 /// task, starting from [`initial`](Plan::initial); each call reports the tasks that became
 /// ready. Invariant: a task is reported ready exactly once, after all its inputs in the plan
 /// have run.
@@ -207,10 +86,8 @@ impl<'a> Plan<'a> {
         let mut stack: Vec<(&'a Arc<Node>, bool)> = Vec::new();
         for root in roots {
             let st = root.lock();
-            if st.status == Status::Ready && !st.stale {
-                plan.roots.push(Root::Value(
-                    st.value.clone().expect("ready node has a value"),
-                ));
+            if st.is_fresh() {
+                plan.roots.push(Root::Value(st.fresh_value()));
             } else {
                 drop(st);
                 plan.roots.push(Root::Node(root));
@@ -227,8 +104,8 @@ impl<'a> Plan<'a> {
                 continue;
             }
             let mut st = node.lock();
-            match st.status {
-                Status::Ready if !st.stale => {
+            match st.status() {
+                _ if st.is_fresh() => {
                     drop(st);
                     marks.set(node, READY);
                 }
@@ -244,7 +121,7 @@ impl<'a> Plan<'a> {
                     // the node, or to another plan, could be used up by another plan that
                     // runs the task first, and the inputs released while this plan still
                     // counts on them.
-                    let adopted = std::mem::take(&mut st.holds_claims);
+                    let adopted = st.take_claims();
                     drop(st);
                     if !adopted {
                         for input in node.strict() {
@@ -377,13 +254,13 @@ impl<'a> Plan<'a> {
     /// time it ran on this thread. Handing such a task to another thread costs more than
     /// running it, so the parallel scheduler runs it where it became ready.
     pub(crate) fn is_cheap(&self, task: TaskId) -> bool {
-        cost::is_cheap(self.tasks[task.index()].node.name)
+        self.tasks[task.index()].node.op.is_cheap()
     }
 
     /// The name of a task's operation.
     #[must_use]
     pub fn name(&self, task: TaskId) -> &'static str {
-        self.tasks[task.index()].node.name
+        self.tasks[task.index()].node.name()
     }
 
     /// Runs one task on the calling thread and pushes the tasks that became ready onto
@@ -392,17 +269,13 @@ impl<'a> Plan<'a> {
     pub fn run(&self, task: TaskId, ready: &mut Vec<TaskId>) {
         let i = task.index();
         let t = &self.tasks[i];
-        let claims = if t.claims.swap(false, Ordering::AcqRel) {
-            Claims::Plan
-        } else {
-            Claims::None
-        };
-        let result = execute_with(t.node, Unwind::Catch, t.is_root, claims);
+        let plan_claims = t.claims.swap(false, Ordering::AcqRel);
         if t.is_root {
             // A scheduler that runs a task twice gets the same value both times.
-            let _ = t
-                .result
-                .set(result.map(|v| v.expect("a wanted value is returned")));
+            let _ = t.result.set(run::run_requested(t.node, plan_claims));
+        } else {
+            // A failure is recorded in the node, and its readers fail with it.
+            let _ = run::run_unrequested(t.node, plan_claims);
         }
         let (from, to) = (self.starts[i] as usize, self.starts[i + 1] as usize);
         for &dep in &self.dependents[from..to] {
@@ -417,7 +290,7 @@ impl<'a> Plan<'a> {
     }
 
     /// The requested values, in order.
-    pub(crate) fn into_results(mut self) -> Result<Vec<Value>, Error> {
+    pub(crate) fn into_results(mut self) -> Result<Vec<Erased>, Error> {
         let roots = std::mem::take(&mut self.roots);
         roots
             .into_iter()
@@ -428,17 +301,17 @@ impl<'a> Plan<'a> {
                     // dropped with the plan, before the caller unwraps the value.
                     let t = &self.tasks[id as usize];
                     t.result.get().cloned().unwrap_or_else(|| {
-                        Err(Error::new(t.node.name, t.node.key, ErrorKind::NotRun))
+                        Err(Error::new(t.node.name(), t.node.key, ErrorKind::NotRun))
                     })
                 }
                 // Became ready while the plan was built, and was released since: compute it
                 // again (rare; only for values no handle holds, as a conditional's branch).
                 Root::Node(node) => {
-                    let value = node.lock().value.clone();
+                    let value = node.kept_value();
                     match value {
                         Some(v) => Ok(v),
                         None => {
-                            force::force_nodes(std::slice::from_ref(node)).map(|mut v| v.remove(0))
+                            super::run_nodes(std::slice::from_ref(node)).map(|mut v| v.remove(0))
                         }
                     }
                 }
@@ -464,330 +337,5 @@ impl std::fmt::Debug for Plan<'_> {
             .field("tasks", &self.tasks.len())
             .field("initial", &self.initial.len())
             .finish_non_exhaustive()
-    }
-}
-
-/// Whose claims on a task's inputs its run gives back as it reads them.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Claims {
-    /// The plan's (see [`PlanTask::claims`]).
-    Plan,
-    /// The node's own, if it still holds them (a task run outside a plan: eager mode).
-    Node,
-    /// None: the plan's were used by an earlier run of the same task.
-    None,
-}
-
-/// What a panicking task does: become an error value, or unwind into the caller (eager
-/// mode, so that the panic carries the caller's backtrace).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unwind {
-    Catch,
-    Propagate,
-}
-
-/// Computes `node` unless it is ready or being computed elsewhere (then waits for it).
-/// Returns its value if `want` is set: the value of a task that is not requested is not
-/// shared, so that its last reader can take it by move.
-pub(crate) fn execute_with(
-    node: &Arc<Node>,
-    unwind: Unwind,
-    want: bool,
-    claims: Claims,
-) -> Result<Option<Value>, Error> {
-    // Computed elsewhere (or waited for): the plan's claims are not needed.
-    let done = |result| {
-        if claims == Claims::Plan {
-            node.release_input_claims();
-        }
-        result
-    };
-    let (consume, executor, verify_since) = {
-        let mut st = node.lock();
-        loop {
-            match st.status {
-                Status::Ready if !st.stale => {
-                    let value = want.then(|| st.value.clone().expect("ready node has a value"));
-                    drop(st);
-                    return done(Ok(value));
-                }
-                Status::Running => match node.wait_while_running(st) {
-                    Some(guard) => st = guard,
-                    None => return done(Err(node.reentrant_error())),
-                },
-                Status::Ready | Status::Pending | Status::Failed => break,
-            }
-        }
-        // A stale value may still be right: if none of the inputs changed since it was
-        // computed, it is verified without running the task. A conditional's value depends
-        // on its deferred branch too, so it always runs again.
-        let verify_since =
-            (st.status == Status::Ready && node.deferred().is_empty()).then_some(st.verified_at);
-        st.claim();
-        st.error = None;
-        let consume = match claims {
-            Claims::Plan => true,
-            Claims::Node => std::mem::take(&mut st.holds_claims),
-            Claims::None => false,
-        };
-        (consume, st.executor.clone(), verify_since)
-    };
-    let (values, inputs_changed_at) = match read_inputs(node, consume) {
-        Ok(read) => read,
-        Err(error) => {
-            node.finish(Err(error.clone()), Duration::ZERO);
-            return Err(error);
-        }
-    };
-    if let Some(verified_at) = verify_since
-        && inputs_changed_at <= verified_at
-    {
-        drop(values);
-        let value = node.revalidate();
-        return Ok(want.then_some(value));
-    }
-    if unwind == Unwind::Propagate {
-        let value = run_propagating(node, values);
-        return Ok(want.then_some(value));
-    }
-    let compute = node.compute.as_ref().expect("a pending node is a task");
-    let start = Instant::now();
-    let outcome = match executor {
-        None => catch_unwind(AssertUnwindSafe(|| {
-            compute(TaskInput {
-                values,
-                deferred: node.deferred(),
-            })
-        })),
-        Some(executor) => {
-            let mut values = Some(values);
-            let mut outcome = None;
-            executor.execute(&mut || {
-                let values = values.take().expect("an executor runs a job once");
-                outcome = Some(catch_unwind(AssertUnwindSafe(|| {
-                    compute(TaskInput {
-                        values,
-                        deferred: node.deferred(),
-                    })
-                })));
-            });
-            outcome.unwrap_or_else(|| Err(Box::new("the executor did not run the task")))
-        }
-    };
-    let elapsed = start.elapsed();
-    cost::record(node.name, elapsed);
-    // Only the thread running the node writes `runs`: no locked increment needed.
-    node.runs
-        .store(node.runs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-    stats::executed();
-    let result = outcome.map_err(|payload| {
-        let error = Error::panicked(node.name, node.key, &*payload);
-        drop(payload);
-        error
-    });
-    let returned = match &result {
-        Ok(value) => Ok(want.then(|| Arc::clone(value))),
-        Err(error) => Err(error.clone()),
-    };
-    node.finish(result, elapsed);
-    returned
-}
-
-/// Runs a task in eager mode: its panic unwinds into the caller, after the node has been
-/// marked failed so that nobody waits for it.
-fn run_propagating(node: &Arc<Node>, values: InputValues) -> Value {
-    let compute = node.compute.as_ref().expect("a pending node is a task");
-    let guard = FailOnUnwind(node);
-    let start = Instant::now();
-    let value = compute(TaskInput {
-        values,
-        deferred: node.deferred(),
-    });
-    std::mem::forget(guard);
-    node.runs.fetch_add(1, Ordering::Relaxed);
-    stats::executed();
-    node.finish(Ok(value.clone()), start.elapsed());
-    value
-}
-
-/// Marks a task failed if its function unwinds in eager mode, so that nobody waits for it.
-struct FailOnUnwind<'a>(&'a Arc<Node>);
-
-impl Drop for FailOnUnwind<'_> {
-    fn drop(&mut self) {
-        let error = Error::new(
-            self.0.name,
-            self.0.key,
-            ErrorKind::Panicked(String::from("panicked in eager mode")),
-        );
-        self.0.finish(Err(error), Duration::ZERO);
-    }
-}
-
-/// The values of a task's strict inputs, in order, and the latest revision at which one of
-/// them changed; the first failure among them otherwise. With `consume`, the task's claims
-/// on them are given back as they are read (all of them, also on failure).
-fn read_inputs(node: &Node, consume: bool) -> Result<(InputValues, u64), Error> {
-    let mut values = InputValues::default();
-    let mut failure = None;
-    let mut inputs_changed_at = 0;
-    // Inputs computed here, by position: see `force_missing`.
-    let mut forced: Vec<(usize, Value)> = Vec::new();
-    for (i, input) in node.strict().iter().enumerate() {
-        if failure.is_some() {
-            if consume {
-                input.release_keep();
-            }
-            continue;
-        }
-        let read = match input_value(input, consume) {
-            Ok(Some(read)) => Ok(read),
-            Err(e) => Err(e),
-            Ok(None) => {
-                let value = match forced.iter().position(|&(j, _)| j == i) {
-                    Some(at) => Ok(forced.swap_remove(at).1),
-                    None => force_missing(node.strict(), i).map(|values| {
-                        forced = values;
-                        let at = forced.iter().position(|&(j, _)| j == i);
-                        forced.swap_remove(at.expect("the first one forced")).1
-                    }),
-                };
-                if consume {
-                    input.release_keep();
-                }
-                value.map(|v| (v, input.lock().changed_at))
-            }
-        };
-        match read {
-            Ok((v, changed_at)) => {
-                values.push(v);
-                inputs_changed_at = inputs_changed_at.max(changed_at);
-            }
-            Err(e) => failure = Some(e),
-        }
-    }
-    match failure {
-        Some(error) => Err(error),
-        None => Ok((values, inputs_changed_at)),
-    }
-}
-
-/// The value of a task's input and the revision at which it last changed, or `None` if it
-/// is not computed. With `consume`, gives back this task's claim on an input it reads (or
-/// that failed); if that was the last one and no handle holds the input, its value is
-/// moved here, not shared, so the task may reuse its buffer.
-fn input_value(input: &Arc<Node>, consume: bool) -> Result<Option<(Value, u64)>, Error> {
-    let mut st = input.lock();
-    loop {
-        match st.status {
-            Status::Ready if !st.stale => {
-                let changed_at = st.changed_at;
-                if consume {
-                    input.keep.fetch_sub(1, Ordering::AcqRel);
-                    if let Some(v) = input.release_if_unneeded(&mut st) {
-                        return Ok(Some((v, changed_at)));
-                    }
-                }
-                return Ok(Some((
-                    st.value.clone().expect("ready node has a value"),
-                    changed_at,
-                )));
-            }
-            Status::Running => {
-                let Some(guard) = input.wait_while_running(st) else {
-                    if consume {
-                        input.release_keep();
-                    }
-                    return Err(input.reentrant_error());
-                };
-                st = guard;
-            }
-            Status::Failed => {
-                let error = st.error.clone().expect("failed node has an error");
-                if consume {
-                    // A failed node has no value to release.
-                    input.keep.fetch_sub(1, Ordering::AcqRel);
-                }
-                return Err(error);
-            }
-            Status::Ready | Status::Pending => {
-                // Not in this plan: it was ready when the plan was built and has been
-                // released or invalidated since (or the caller runs outside a plan, as
-                // eager mode does). The caller computes it, keeping its claim meanwhile.
-                return Ok(None);
-            }
-        }
-    }
-}
-
-/// Computes `inputs[from]` and every later input that is not computed either, in one plan,
-/// and returns their values by position. Forcing them one at a time would compute what
-/// they share once per input, and again below each of those: a lattice whose values were
-/// released would take time exponential in its depth.
-fn force_missing(inputs: &[Arc<Node>], from: usize) -> Result<Vec<(usize, Value)>, Error> {
-    let missing: Vec<usize> = (from..inputs.len())
-        .filter(|&j| {
-            j == from || {
-                let st = inputs[j].lock();
-                st.status == Status::Pending || (st.status == Status::Ready && st.stale)
-            }
-        })
-        .collect();
-    let nodes: Vec<Arc<Node>> = missing.iter().map(|&j| Arc::clone(&inputs[j])).collect();
-    let values = force::force_nodes(&nodes)?;
-    Ok(missing.into_iter().zip(values).collect())
-}
-
-/// Below this, a task is not worth a hand-off to another thread (a rayon spawn and the
-/// cache misses of moving its inputs cost a few microseconds).
-pub(crate) const CHEAP: Duration = Duration::from_micros(10);
-
-/// Whether each operation was cheap the last time it ran, by the address of its
-/// name (operation names are `&'static str`s interned once per program, so the address
-/// identifies the operation; two addresses for one name only cost a second entry).
-mod cost {
-    use std::cell::RefCell;
-    use std::sync::{LazyLock, Mutex, PoisonError};
-    use std::time::Duration;
-
-    use crate::op::ByAddress;
-
-    type Costs = ByAddress<usize, bool>;
-
-    /// What every thread has learned, so that the forcing thread knows what the workers
-    /// measured. Written only when a thread's verdict on an operation changes.
-    static SHARED: LazyLock<Mutex<Costs>> = LazyLock::new(Mutex::default);
-
-    thread_local! {
-        /// This thread's copy: the hot path reads only this.
-        static CHEAP_OPS: RefCell<Costs> = RefCell::new(Costs::default());
-    }
-
-    fn shared() -> std::sync::MutexGuard<'static, Costs> {
-        SHARED.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(super) fn record(name: &'static str, elapsed: Duration) {
-        let cheap = elapsed < super::CHEAP;
-        let id = name.as_ptr() as usize;
-        let changed = CHEAP_OPS.with(|ops| ops.borrow_mut().insert(id, cheap) != Some(cheap));
-        if changed {
-            shared().insert(id, cheap);
-        }
-    }
-
-    /// Unknown operations are assumed expensive: the first run of an operation is parallel
-    /// if the graph allows it. A thread that has not run an operation itself asks what the
-    /// others learned, once.
-    pub(super) fn is_cheap(name: &'static str) -> bool {
-        let id = name.as_ptr() as usize;
-        if let Some(known) = CHEAP_OPS.with(|ops| ops.borrow().get(&id).copied()) {
-            return known;
-        }
-        let Some(known) = shared().get(&id).copied() else {
-            return false;
-        };
-        CHEAP_OPS.with(|ops| ops.borrow_mut().insert(id, known));
-        known
     }
 }

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::__private::{Op, select, task};
-use crate::{
-    Executor, Graph, Lazy, NodeState, Parallel, Scheduler, Sequential, ThreadPool, strict,
-    try_strict, with_scheduler,
-};
+use crate::inspect::NodeState;
+use crate::lift::select;
+use crate::scheduling::{Executor, Parallel, Scheduler, Sequential, ThreadPool, with_scheduler};
+use crate::task::{Op, task};
+use crate::{Graph, Lazy, strict, try_strict};
 
 /// A unique operation name per test, so tests running in parallel never fold together.
 macro_rules! op {

@@ -8,21 +8,21 @@ use std::sync::Arc;
 /// Why forcing a by-need value, a dataflow variable or a stream cell failed.
 ///
 /// Errors are values: a thunk that panics, a read that times out or a file that cannot be
-/// read becomes an `Error` that every demander receives, never a hang. `Error` is cheap to
+/// read becomes a `DemandError` that every demander receives, never a hang. `DemandError` is cheap to
 /// clone (its payload is shared), so the same failure can be handed to each thread that
 /// demands the failed cell.
 ///
 /// # Examples
 ///
 /// ```
-/// use lazy_runtime::ByNeed;
+/// use lazy_runtime::oz::ByNeed;
 ///
 /// let value = ByNeed::new(|| -> u32 { panic!("no answer") });
 /// let error = value.try_get().unwrap_err();
 /// assert_eq!(error.to_string(), "thunk panicked: no answer");
 /// ```
 #[derive(Clone, Debug)]
-pub struct Error {
+pub struct DemandError {
     // Shared so that the error is one word: it sits in every failed or forced cell's slot.
     kind: Arc<Kind>,
 }
@@ -36,7 +36,7 @@ enum Kind {
     Io(io::Error),
 }
 
-impl Error {
+impl DemandError {
     /// Turns a caught panic payload into an error carrying the panic message.
     pub(crate) fn panicked(payload: &(dyn Any + Send)) -> Self {
         let message: Arc<str> = if let Some(text) = payload.downcast_ref::<&str>() {
@@ -82,7 +82,7 @@ impl Error {
     /// Whether the thunk that should have produced the value panicked.
     ///
     /// ```
-    /// use lazy_runtime::ByNeed;
+    /// use lazy_runtime::oz::ByNeed;
     ///
     /// let value = ByNeed::new(|| -> u32 { panic!("boom") });
     /// assert!(value.try_get().unwrap_err().is_panic());
@@ -110,7 +110,7 @@ impl Error {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use lazy_runtime::Dataflow;
+    /// use lazy_runtime::oz::Dataflow;
     ///
     /// let unbound: Dataflow<u32> = Dataflow::new();
     /// assert!(unbound.get_timeout(Duration::from_millis(1)).unwrap_err().is_timeout());
@@ -139,7 +139,7 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
+impl fmt::Display for DemandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.kind {
             Kind::Panicked(message) => write!(f, "thunk panicked: {message}"),
@@ -151,7 +151,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
+impl std::error::Error for DemandError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &*self.kind {
             Kind::Io(error) => Some(error),

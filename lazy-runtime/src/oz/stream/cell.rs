@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use super::{Error, Link, Stream};
-use crate::by_need::{Suspension, Thunk};
+use super::{DemandError, Link, Stream};
+use crate::oz::suspension::{Suspension, Thunk};
 
 /// The value of a forced cell: the end of the stream, or an element and the rest.
 pub(super) enum Step<T> {
@@ -17,16 +17,16 @@ pub(super) enum Step<T> {
 /// allocation whatever the thunk's type.
 pub(super) trait Cell<T>: Send + Sync {
     /// Forces the cell (at most one run of its thunk, from any thread).
-    fn force(&self) -> Result<&Step<T>, Error>;
+    fn force(&self) -> Result<&Step<T>, DemandError>;
     /// Whether the thunk has run.
     fn is_evaluated(&self) -> bool;
     /// The forced step, without forcing.
     fn peek(&self) -> Option<&Step<T>>;
     /// Takes the forced step out, for an owner that is about to free the cell.
-    fn take(&mut self) -> Option<Result<Step<T>, Error>>;
+    fn take(&mut self) -> Option<Result<Step<T>, DemandError>>;
     /// The step for the cell's only owner: computed without publishing it if the cell was
     /// not forced yet, taken out otherwise. Leaves the cell empty.
-    fn run_or_take(&mut self) -> Result<Step<T>, Error>;
+    fn run_or_take(&mut self) -> Result<Step<T>, DemandError>;
     /// For the cell's only owner: if the cell is an unforced source that can advance in
     /// place, moves its thunk out (leaving the cell empty), so that the owner can advance
     /// it without going through the shared cell at all.
@@ -37,7 +37,7 @@ pub(super) trait Cell<T>: Send + Sync {
 pub(super) trait StreamThunk<T>: Thunk<Step<T>> {
     /// Produces the cell's element and becomes the thunk of the next cell, if this kind of
     /// thunk can; see [`Cell::detach`].
-    fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
+    fn advance(&mut self) -> Option<Result<Option<T>, DemandError>> {
         None
     }
 
@@ -47,13 +47,13 @@ pub(super) trait StreamThunk<T>: Thunk<Step<T>> {
     }
 }
 
-impl<T, F: FnOnce() -> Result<Step<T>, Error>> StreamThunk<T> for F {}
+impl<T, F: FnOnce() -> Result<Step<T>, DemandError>> StreamThunk<T> for F {}
 
 /// Runs `f`, turning a panic into an error value (for user code run by
 /// [`StreamThunk::advance`], which runs outside a suspension's own guard).
-pub(super) fn guarded<R>(f: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+pub(super) fn guarded<R>(f: impl FnOnce() -> Result<R, DemandError>) -> Result<R, DemandError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .unwrap_or_else(|payload| Err(Error::panicked(&*payload)))
+        .unwrap_or_else(|payload| Err(DemandError::panicked(&*payload)))
 }
 
 /// A cell computed by the thunk `F`.
@@ -64,11 +64,11 @@ pub(super) fn guarded<R>(f: impl FnOnce() -> Result<R, Error>) -> Result<R, Erro
 /// - Dropping a cell frees the cells after it that nobody else holds *iteratively*: the
 ///   `Drop` below unlinks uniquely owned tails one by one, so dropping a fully evaluated
 ///   stream of any length uses constant stack.
-pub(super) struct Node<T, F> {
+pub(super) struct SuspendedCell<T, F> {
     suspension: Suspension<Step<T>, F>,
 }
 
-impl<T, F> Node<T, F>
+impl<T, F> SuspendedCell<T, F>
 where
     F: StreamThunk<T>,
 {
@@ -80,7 +80,7 @@ where
     }
 }
 
-impl<T> Node<T, fn() -> Result<Step<T>, Error>> {
+impl<T> SuspendedCell<T, fn() -> Result<Step<T>, DemandError>> {
     pub(super) fn ready(step: Step<T>) -> Self {
         live::on_create();
         Self {
@@ -89,13 +89,13 @@ impl<T> Node<T, fn() -> Result<Step<T>, Error>> {
     }
 }
 
-impl<T, F> Cell<T> for Node<T, F>
+impl<T, F> Cell<T> for SuspendedCell<T, F>
 where
     T: Send + Sync,
     F: StreamThunk<T> + Send + 'static,
 {
     #[inline]
-    fn force(&self) -> Result<&Step<T>, Error> {
+    fn force(&self) -> Result<&Step<T>, DemandError> {
         self.suspension.force()
     }
 
@@ -107,11 +107,11 @@ where
         self.suspension.peek()?.ok()
     }
 
-    fn take(&mut self) -> Option<Result<Step<T>, Error>> {
+    fn take(&mut self) -> Option<Result<Step<T>, DemandError>> {
         self.suspension.take()
     }
 
-    fn run_or_take(&mut self) -> Result<Step<T>, Error> {
+    fn run_or_take(&mut self) -> Result<Step<T>, DemandError> {
         self.suspension.run_or_take()
     }
 
@@ -124,7 +124,7 @@ where
     }
 }
 
-impl<T, F> Drop for Node<T, F> {
+impl<T, F> Drop for SuspendedCell<T, F> {
     fn drop(&mut self) {
         live::on_drop();
         let mut next = tail_of(self.suspension.take());
@@ -143,7 +143,7 @@ impl<T, F> Drop for Node<T, F> {
     }
 }
 
-fn tail_of<T>(step: Option<Result<Step<T>, Error>>) -> Option<Stream<T>> {
+fn tail_of<T>(step: Option<Result<Step<T>, DemandError>>) -> Option<Stream<T>> {
     match step {
         Some(Ok(Step::Cons(_, tail))) => Some(tail),
         _ => None,
@@ -162,22 +162,22 @@ pub(super) mod live {
         static CREATED: Cell<usize> = const { Cell::new(0) };
     }
 
-    pub(in crate::stream) fn on_create() {
+    pub(in crate::oz::stream) fn on_create() {
         LIVE.with(|live| live.set(live.get() + 1));
         CREATED.with(|created| created.set(created.get() + 1));
     }
 
-    pub(in crate::stream) fn on_drop() {
+    pub(in crate::oz::stream) fn on_drop() {
         LIVE.with(|live| live.set(live.get() - 1));
     }
 
     /// Cells created minus cells freed on this thread so far.
-    pub(in crate::stream) fn count() -> isize {
+    pub(in crate::oz::stream) fn count() -> isize {
         LIVE.with(Cell::get)
     }
 
     /// Cells created on this thread so far.
-    pub(in crate::stream) fn created() -> usize {
+    pub(in crate::oz::stream) fn created() -> usize {
         CREATED.with(Cell::get)
     }
 }

@@ -9,9 +9,7 @@
 use std::cell::Cell;
 use std::sync::{Arc, LazyLock};
 
-use crate::exec::{Claims, Unwind, execute_with};
-use crate::force;
-use crate::node::Node;
+use crate::graph::Node;
 
 /// The environment variable that turns eager mode on for the whole process (`1` or `true`).
 pub const EAGER_ENV: &str = "LAZY_EAGER";
@@ -30,7 +28,7 @@ thread_local! {
 ///
 /// ```
 /// use lazy_runtime::{Lazy, eager};
-/// use lazy_runtime::__private::{Op, task};
+/// use lazy_runtime::task::{Op, task};
 ///
 /// let x = eager(|| task(Op::function("triple"), (Lazy::new(2_i32),), |(x,): (i32,)| x * 3));
 /// assert!(x.is_ready());
@@ -62,18 +60,15 @@ pub(crate) fn run_if_eager(node: &Arc<Node>) {
     let pending: Vec<Arc<Node>> = node
         .strict()
         .iter()
-        .filter(|i| {
-            let st = i.lock();
-            st.status != crate::node::Status::Ready || st.stale
-        })
+        .filter(|i| !i.is_fresh())
         .cloned()
         .collect();
     if !pending.is_empty()
-        && let Err(e) = force::force_nodes(&pending)
+        && let Err(e) = super::run_nodes(&pending)
     {
         panic!("{e}");
     }
-    if let Err(e) = execute_with(node, Unwind::Propagate, false, Claims::Node) {
+    if let Err(e) = super::run_eagerly(node) {
         panic!("{e}");
     }
 }
@@ -81,7 +76,7 @@ pub(crate) fn run_if_eager(node: &Arc<Node>) {
 #[cfg(test)]
 mod tests {
     use super::eager;
-    use crate::__private::{Op, task};
+    use crate::task::{Op, task};
     use crate::{Lazy, strict};
 
     #[test]

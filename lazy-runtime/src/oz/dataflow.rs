@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::stream::Error;
+use super::DemandError;
 
 /// A single-assignment variable: bound once, read by any number of threads.
 ///
@@ -27,7 +27,7 @@ use crate::stream::Error;
 ///
 /// ```
 /// use std::thread;
-/// use lazy_runtime::Dataflow;
+/// use lazy_runtime::oz::Dataflow;
 ///
 /// let x = Dataflow::new();
 /// let reader = {
@@ -52,7 +52,7 @@ impl<T> Dataflow<T> {
     /// A fresh, unbound variable.
     ///
     /// ```
-    /// use lazy_runtime::Dataflow;
+    /// use lazy_runtime::oz::Dataflow;
     ///
     /// let x: Dataflow<String> = Dataflow::new();
     /// assert!(!x.is_bound());
@@ -76,7 +76,7 @@ impl<T> Dataflow<T> {
     /// its first value.
     ///
     /// ```
-    /// use lazy_runtime::Dataflow;
+    /// use lazy_runtime::oz::Dataflow;
     ///
     /// let x = Dataflow::new();
     /// assert!(x.bind(1).is_ok());
@@ -108,7 +108,7 @@ impl<T> Dataflow<T> {
     /// [`get_timeout`](Self::get_timeout) when that can happen.
     ///
     /// ```
-    /// use lazy_runtime::Dataflow;
+    /// use lazy_runtime::oz::Dataflow;
     ///
     /// let x = Dataflow::new();
     /// x.bind("ready").unwrap();
@@ -139,18 +139,18 @@ impl<T> Dataflow<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::is_timeout`] if the variable is still unbound after `timeout`.
+    /// [`DemandError::is_timeout`] if the variable is still unbound after `timeout`.
     ///
     /// ```
     /// use std::time::Duration;
-    /// use lazy_runtime::Dataflow;
+    /// use lazy_runtime::oz::Dataflow;
     ///
     /// let x = Dataflow::new();
     /// assert!(x.get_timeout(Duration::ZERO).is_err());
     /// x.bind(3).unwrap();
     /// assert_eq!(*x.get_timeout(Duration::ZERO).unwrap(), 3);
     /// ```
-    pub fn get_timeout(&self, timeout: Duration) -> Result<&T, Error> {
+    pub fn get_timeout(&self, timeout: Duration) -> Result<&T, DemandError> {
         if let Some(value) = self.shared.value.get() {
             return Ok(value);
         }
@@ -169,7 +169,7 @@ impl<T> Dataflow<T> {
                 None => Duration::MAX,
             };
             if left.is_zero() {
-                return Err(Error::timeout());
+                return Err(DemandError::timeout());
             }
             guard = self
                 .shared
@@ -183,7 +183,7 @@ impl<T> Dataflow<T> {
     /// The value if the variable is bound, without waiting.
     ///
     /// ```
-    /// use lazy_runtime::Dataflow;
+    /// use lazy_runtime::oz::Dataflow;
     ///
     /// let x = Dataflow::new();
     /// assert_eq!(x.peek(), None);
@@ -198,7 +198,7 @@ impl<T> Dataflow<T> {
     /// Whether the variable is bound.
     ///
     /// ```
-    /// use lazy_runtime::Dataflow;
+    /// use lazy_runtime::oz::Dataflow;
     ///
     /// let x = Dataflow::new();
     /// x.bind(()).unwrap();
@@ -237,7 +237,7 @@ impl<T: fmt::Debug> fmt::Debug for Dataflow<T> {
 /// The refusal of a second [`Dataflow::bind`]; holds the value that was not bound.
 ///
 /// ```
-/// use lazy_runtime::Dataflow;
+/// use lazy_runtime::oz::Dataflow;
 ///
 /// let x = Dataflow::new();
 /// x.bind(vec![1]).unwrap();
@@ -252,7 +252,7 @@ impl<T> BindError<T> {
     /// The value that the refused bind carried.
     ///
     /// ```
-    /// use lazy_runtime::Dataflow;
+    /// use lazy_runtime::oz::Dataflow;
     ///
     /// let x = Dataflow::new();
     /// x.bind('a').unwrap();

@@ -5,8 +5,8 @@ use std::iter::Sum;
 use std::sync::Arc;
 
 use super::cell::{Step, StreamThunk, guarded};
-use super::{Error, Source, Stream, nil, pull};
-use crate::by_need::Thunk;
+use super::{DemandError, Source, Stream, nil, pull};
+use crate::oz::suspension::Thunk;
 
 impl<T: Clone + Send + Sync + 'static> Stream<T> {
     /// The stream of `f(x)` for each element `x`, computed on demand (Oz's `LMap`).
@@ -117,7 +117,7 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
 
     /// Forces the first `n` cells now and returns the stream after them (shorter streams
     /// give the empty stream).
-    pub(super) fn try_skip_now(self, n: usize) -> Result<Self, Error> {
+    pub(super) fn try_skip_now(self, n: usize) -> Result<Self, DemandError> {
         let mut rest = self;
         for _ in 0..n {
             match rest.into_step()? {
@@ -222,7 +222,7 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
     ///
     /// # Errors
     ///
-    /// The [`Error`] of the first cell that failed.
+    /// The [`DemandError`] of the first cell that failed.
     ///
     /// ```
     /// use lazy_runtime::stream::{self, cons};
@@ -230,7 +230,7 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
     /// let broken = cons(1, stream::lazy(|| -> stream::Stream<u32> { panic!("lost") }));
     /// assert!(broken.try_fold(0, |sum, x| sum + x).unwrap_err().is_panic());
     /// ```
-    pub fn try_fold<A, F>(self, init: A, mut f: F) -> Result<A, Error>
+    pub fn try_fold<A, F>(self, init: A, mut f: F) -> Result<A, DemandError>
     where
         F: FnMut(A, T) -> A,
     {
@@ -332,7 +332,7 @@ where
     U: Clone + Send + Sync + 'static,
     F: Fn(&T) -> U + Send + Sync + 'static,
 {
-    fn run(mut self) -> Result<Step<U>, Error> {
+    fn run(mut self) -> Result<Step<U>, DemandError> {
         Ok(match pull(&mut self.source)? {
             None => Step::Nil,
             Some(head) => Step::Cons((self.f)(&head), Stream::suspend(self)),
@@ -350,7 +350,7 @@ where
         true
     }
 
-    fn advance(&mut self) -> Option<Result<Option<U>, Error>> {
+    fn advance(&mut self) -> Option<Result<Option<U>, DemandError>> {
         Some(guarded(|| {
             Ok(pull(&mut self.source)?.map(|head| (self.f)(&head)))
         }))
@@ -370,7 +370,7 @@ where
 {
     /// The next kept element. A loop, not recursion, over the rejected elements; only the
     /// source's current cell is held, so the skipped cells are freed as it goes.
-    fn next_kept(&mut self) -> Result<Option<T>, Error> {
+    fn next_kept(&mut self) -> Result<Option<T>, DemandError> {
         while let Some(head) = pull(&mut self.source)? {
             if (self.keep)(&head) {
                 return Ok(Some(head));
@@ -385,7 +385,7 @@ where
     T: Clone + Send + Sync + 'static,
     P: Fn(&T) -> bool + Send + Sync + 'static,
 {
-    fn run(mut self) -> Result<Step<T>, Error> {
+    fn run(mut self) -> Result<Step<T>, DemandError> {
         Ok(match self.next_kept()? {
             None => Step::Nil,
             Some(head) => Step::Cons(head, Stream::suspend(self)),
@@ -402,7 +402,7 @@ where
         true
     }
 
-    fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
+    fn advance(&mut self) -> Option<Result<Option<T>, DemandError>> {
         Some(guarded(|| self.next_kept()))
     }
 }
@@ -414,7 +414,7 @@ struct Take<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> Take<T> {
-    fn next_taken(&mut self) -> Result<Option<T>, Error> {
+    fn next_taken(&mut self) -> Result<Option<T>, DemandError> {
         if self.remaining == 0 {
             self.source = None; // not needed any more: free it now
             return Ok(None);
@@ -425,7 +425,7 @@ impl<T: Clone + Send + Sync + 'static> Take<T> {
 }
 
 impl<T: Clone + Send + Sync + 'static> Thunk<Step<T>> for Take<T> {
-    fn run(mut self) -> Result<Step<T>, Error> {
+    fn run(mut self) -> Result<Step<T>, DemandError> {
         Ok(match self.next_taken()? {
             None => Step::Nil,
             Some(head) if self.remaining == 0 => Step::Cons(head, nil()),
@@ -439,7 +439,7 @@ impl<T: Clone + Send + Sync + 'static> StreamThunk<T> for Take<T> {
         true
     }
 
-    fn advance(&mut self) -> Option<Result<Option<T>, Error>> {
+    fn advance(&mut self) -> Option<Result<Option<T>, DemandError>> {
         Some(self.next_taken())
     }
 }

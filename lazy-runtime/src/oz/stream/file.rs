@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::{Error, Stream, unfold};
+use super::{DemandError, Stream, unfold};
 
 /// The block size of [`read_lines`] and of the buffer behind it: 64 KiB.
 const BLOCK_SIZE: usize = 64 * 1024;
@@ -24,7 +24,7 @@ const BLOCK_SIZE: usize = 64 * 1024;
 /// let lines: Vec<String> = stream::lines(text).map(|l| l.clone().unwrap()).collect();
 /// assert_eq!(lines, ["first", "second", "third"]);
 /// ```
-pub fn lines<R: BufRead + Send + 'static>(reader: R) -> Stream<Result<String, Error>> {
+pub fn lines<R: BufRead + Send + 'static>(reader: R) -> Stream<Result<String, DemandError>> {
     unfold(Some(reader), |reader| {
         let mut reader = reader?;
         let mut line = String::new();
@@ -39,7 +39,7 @@ pub fn lines<R: BufRead + Send + 'static>(reader: R) -> Stream<Result<String, Er
                 }
                 Some((Ok(line), Some(reader)))
             }
-            Err(error) => Some((Err(Error::io(error)), None)),
+            Err(error) => Some((Err(DemandError::io(error)), None)),
         }
     })
 }
@@ -61,7 +61,7 @@ pub fn lines<R: BufRead + Send + 'static>(reader: R) -> Stream<Result<String, Er
 pub fn blocks<R: Read + Send + 'static>(
     reader: R,
     block_size: usize,
-) -> Stream<Result<Vec<u8>, Error>> {
+) -> Stream<Result<Vec<u8>, DemandError>> {
     assert!(
         block_size > 0,
         "the block size of a lazily read stream must not be zero"
@@ -71,7 +71,7 @@ pub fn blocks<R: Read + Send + 'static>(
         match read_block(&mut reader, block_size) {
             Ok(block) if block.is_empty() => None,
             Ok(block) => Some((Ok(block), Some(reader))),
-            Err(error) => Some((Err(Error::io(error)), None)),
+            Err(error) => Some((Err(DemandError::io(error)), None)),
         }
     })
 }
@@ -100,7 +100,7 @@ fn read_block(reader: &mut impl Read, block_size: usize) -> io::Result<Vec<u8>> 
 /// assert_eq!(first, "alpha");
 /// # std::fs::remove_file(&path).unwrap();
 /// ```
-pub fn read_lines(path: impl AsRef<Path>) -> Stream<Result<String, Error>> {
+pub fn read_lines(path: impl AsRef<Path>) -> Stream<Result<String, DemandError>> {
     let path = path.as_ref().to_path_buf();
     super::lazy(move || match File::open(&path) {
         Ok(file) => lines(BufReader::with_capacity(BLOCK_SIZE, file)),
@@ -124,7 +124,10 @@ pub fn read_lines(path: impl AsRef<Path>) -> Stream<Result<String, Error>> {
 /// assert_eq!(total, 5);
 /// # std::fs::remove_file(&path).unwrap();
 /// ```
-pub fn read_blocks(path: impl AsRef<Path>, block_size: usize) -> Stream<Result<Vec<u8>, Error>> {
+pub fn read_blocks(
+    path: impl AsRef<Path>,
+    block_size: usize,
+) -> Stream<Result<Vec<u8>, DemandError>> {
     assert!(
         block_size > 0,
         "the block size of a lazily read stream must not be zero"
@@ -136,6 +139,8 @@ pub fn read_blocks(path: impl AsRef<Path>, block_size: usize) -> Stream<Result<V
     })
 }
 
-fn open_failed<T: Clone + Send + Sync + 'static>(error: io::Error) -> Stream<Result<T, Error>> {
-    super::cons(Err(Error::io(error)), super::nil())
+fn open_failed<T: Clone + Send + Sync + 'static>(
+    error: io::Error,
+) -> Stream<Result<T, DemandError>> {
+    super::cons(Err(DemandError::io(error)), super::nil())
 }

@@ -5,18 +5,17 @@
 //! the result. [`Suspension`] is the shared mechanism; stream cells are suspensions too.
 
 use std::fmt;
-use std::mem;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::Arc;
 
-use crate::stream::Error;
+use super::DemandError;
+use super::suspension::Suspension;
 
 /// A value computed at most once, when first demanded, and shared by every holder.
 ///
 /// Cloning a `ByNeed` clones the handle, not the value: all clones see the same
 /// computation. The first [`get`](Self::get) (from any thread) runs the thunk; threads that
 /// demand the value meanwhile wait for that one computation instead of starting their own.
-/// A panic in the thunk is caught and handed to every demander as an [`Error`]
+/// A panic in the thunk is caught and handed to every demander as a [`DemandError`]
 /// ([`try_get`](Self::try_get)) or as a panic naming it ([`get`](Self::get)); nobody hangs.
 ///
 /// # Invariants
@@ -24,14 +23,14 @@ use crate::stream::Error;
 /// - The thunk runs at most once; after it ran, the value (or the error) never changes.
 /// - No lock is held while the thunk runs, so a thunk may demand other by-need values.
 /// - A thunk that demands its own value on the thread computing it gets an error
-///   ([`Error::is_cycle`]) instead of deadlocking.
+///   ([`DemandError::is_cycle`]) instead of deadlocking.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::sync::atomic::{AtomicUsize, Ordering};
 /// use std::sync::Arc;
-/// use lazy_runtime::ByNeed;
+/// use lazy_runtime::oz::ByNeed;
 ///
 /// let runs = Arc::new(AtomicUsize::new(0));
 /// let counter = Arc::clone(&runs);
@@ -48,13 +47,13 @@ pub struct ByNeed<T> {
     suspension: Arc<Suspension<T, BoxedThunk<T>>>,
 }
 
-type BoxedThunk<T> = Box<dyn FnOnce() -> Result<T, Error> + Send>;
+type BoxedThunk<T> = Box<dyn FnOnce() -> Result<T, DemandError> + Send>;
 
 impl<T: Send + Sync + 'static> ByNeed<T> {
     /// Records `thunk` without running it.
     ///
     /// ```
-    /// use lazy_runtime::ByNeed;
+    /// use lazy_runtime::oz::ByNeed;
     ///
     /// let value = ByNeed::new(|| "computed".to_string());
     /// assert!(!value.is_evaluated());
@@ -71,7 +70,7 @@ impl<T: Send + Sync + 'static> ByNeed<T> {
     /// A by-need value that is already computed.
     ///
     /// ```
-    /// use lazy_runtime::ByNeed;
+    /// use lazy_runtime::oz::ByNeed;
     ///
     /// let value = ByNeed::ready(7);
     /// assert!(value.is_evaluated());
@@ -93,7 +92,7 @@ impl<T> ByNeed<T> {
     /// Use [`try_get`](Self::try_get) to receive it as a value.
     ///
     /// ```
-    /// use lazy_runtime::ByNeed;
+    /// use lazy_runtime::oz::ByNeed;
     ///
     /// let value = ByNeed::new(|| vec![1, 2, 3]);
     /// let handle = value.clone();
@@ -109,28 +108,28 @@ impl<T> ByNeed<T> {
         }
     }
 
-    /// Forces the value, returning the thunk's panic (or a cycle) as an [`Error`].
+    /// Forces the value, returning the thunk's panic (or a cycle) as a [`DemandError`].
     ///
     /// # Errors
     ///
-    /// [`Error::is_panic`] if the thunk panicked, [`Error::is_cycle`] if the thunk
+    /// [`DemandError::is_panic`] if the thunk panicked, [`DemandError::is_cycle`] if the thunk
     /// demanded its own value.
     ///
     /// ```
-    /// use lazy_runtime::ByNeed;
+    /// use lazy_runtime::oz::ByNeed;
     ///
     /// let value = ByNeed::new(|| -> u8 { panic!("bad input") });
     /// assert!(value.try_get().is_err());
     /// assert!(value.try_get().is_err()); // the thunk does not run again
     /// ```
-    pub fn try_get(&self) -> Result<&T, Error> {
+    pub fn try_get(&self) -> Result<&T, DemandError> {
         self.suspension.force()
     }
 
     /// The value if it has been computed, without forcing it.
     ///
     /// ```
-    /// use lazy_runtime::ByNeed;
+    /// use lazy_runtime::oz::ByNeed;
     ///
     /// let value = ByNeed::new(|| 2 + 2);
     /// assert_eq!(value.peek(), None);
@@ -145,7 +144,7 @@ impl<T> ByNeed<T> {
     /// Whether the thunk has run (successfully or not).
     ///
     /// ```
-    /// use lazy_runtime::ByNeed;
+    /// use lazy_runtime::oz::ByNeed;
     ///
     /// let value = ByNeed::new(|| 1);
     /// assert!(!value.is_evaluated());
@@ -175,170 +174,6 @@ impl<T: fmt::Debug> fmt::Debug for ByNeed<T> {
             Some(Err(error)) => write!(f, "ByNeed(<failed: {error}>)"),
         }
     }
-}
-
-/// A value of type `V` that a thunk `F` computes on first demand.
-///
-/// # Invariants
-///
-/// - `value` is set exactly once, by the thread that took the thunk out of `state`
-///   (only the computing thread binds).
-/// - `state` is `Pending` until a thread takes the thunk, then `Running` with that thread's
-///   token forever (or `Done` for a suspension made ready or emptied); it never goes back.
-/// - Other threads wait on `value` itself ([`OnceLock::wait`]), so the uncontended path
-///   takes the lock once and makes no system call.
-pub(crate) struct Suspension<V, F> {
-    state: Mutex<State<F>>,
-    value: OnceLock<Result<V, Error>>,
-}
-
-enum State<F> {
-    Pending(F),
-    Running(usize),
-    Done,
-}
-
-/// A suspended computation of a `V`: any `FnOnce() -> Result<V, Error>`, or a type of
-/// this crate that needs more than a closure can offer (stream sources that can advance in
-/// place).
-pub(crate) trait Thunk<V> {
-    /// Runs the computation.
-    fn run(self) -> Result<V, Error>
-    where
-        Self: Sized;
-}
-
-impl<V, F: FnOnce() -> Result<V, Error>> Thunk<V> for F {
-    fn run(self) -> Result<V, Error> {
-        self()
-    }
-}
-
-impl<V, F> Suspension<V, F>
-where
-    F: Thunk<V>,
-{
-    /// A suspension that runs `thunk` on first demand.
-    pub(crate) fn new(thunk: F) -> Self {
-        Self {
-            state: Mutex::new(State::Pending(thunk)),
-            value: OnceLock::new(),
-        }
-    }
-
-    /// Forces the suspension; see [`ByNeed::try_get`].
-    #[inline]
-    pub(crate) fn force(&self) -> Result<&V, Error> {
-        match self.value.get() {
-            Some(result) => result.as_ref().map_err(Error::clone),
-            None => self.force_slow(),
-        }
-    }
-
-    #[cold]
-    fn force_slow(&self) -> Result<&V, Error> {
-        let me = thread_token();
-        let mut state = lock(&self.state);
-        match mem::replace(&mut *state, State::Running(me)) {
-            State::Pending(thunk) => {
-                drop(state);
-                assert!(
-                    self.value.set(run(thunk)).is_ok(),
-                    "bug in lazy-runtime: a suspension was bound twice"
-                );
-            }
-            State::Running(owner) => {
-                *state = State::Running(owner);
-                drop(state);
-                // The owner cannot finish while it is here, so its own demand is a cycle.
-                if owner == me && self.value.get().is_none() {
-                    return Err(Error::cycle());
-                }
-            }
-            State::Done => *state = State::Done,
-        }
-        self.value.wait().as_ref().map_err(Error::clone)
-    }
-}
-
-impl<V, F> Suspension<V, F> {
-    /// A suspension whose value is already known.
-    pub(crate) fn ready(value: V) -> Self {
-        Self {
-            state: Mutex::new(State::Done),
-            value: OnceLock::from(Ok(value)),
-        }
-    }
-
-    /// The result if the thunk has run, without forcing.
-    pub(crate) fn peek(&self) -> Option<Result<&V, &Error>> {
-        self.value.get().map(Result::as_ref)
-    }
-
-    /// Takes the result out (and drops a thunk that never ran); for an owner about to free
-    /// the suspension, which needs the parts to unlink them without recursion.
-    pub(crate) fn take(&mut self) -> Option<Result<V, Error>> {
-        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        *state = State::Done;
-        self.value.take()
-    }
-
-    /// The thunk, if it has not run; for an exclusive owner.
-    pub(crate) fn pending_mut(&mut self) -> Option<&mut F> {
-        match self.state.get_mut().unwrap_or_else(PoisonError::into_inner) {
-            State::Pending(thunk) => Some(thunk),
-            State::Running(_) | State::Done => None,
-        }
-    }
-
-    /// Moves the thunk out if it has not run, leaving the suspension empty; for an
-    /// exclusive owner that will run it some other way.
-    pub(crate) fn take_pending(&mut self) -> Option<F> {
-        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        match mem::replace(state, State::Done) {
-            State::Pending(thunk) => Some(thunk),
-            other => {
-                *state = other;
-                None
-            }
-        }
-    }
-
-    /// The result for an exclusive owner: runs a thunk that has not run (without
-    /// publishing the result, since nobody else can see this suspension) or takes the
-    /// published result out. Leaves the suspension empty.
-    pub(crate) fn run_or_take(&mut self) -> Result<V, Error>
-    where
-        F: Thunk<V>,
-    {
-        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        match mem::replace(state, State::Done) {
-            State::Pending(thunk) => run(thunk),
-            State::Running(_) | State::Done => self
-                .value
-                .take()
-                .expect("bug in lazy-runtime: an exclusively owned suspension is still running"),
-        }
-    }
-}
-
-/// Runs a thunk, turning a panic into an error value.
-fn run<V>(thunk: impl Thunk<V>) -> Result<V, Error> {
-    panic::catch_unwind(AssertUnwindSafe(|| thunk.run()))
-        .unwrap_or_else(|payload| Err(Error::panicked(&*payload)))
-}
-
-/// Locks a mutex that is never held while user code runs, so poisoning cannot carry a
-/// meaning; a poisoned lock is used as is.
-fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// A number that identifies the calling thread among the living ones: the address of a
-/// thread-local. Cheaper than `thread::current().id()`, which clones a handle.
-fn thread_token() -> usize {
-    thread_local!(static TOKEN: u8 = const { 0 });
-    TOKEN.with(|token| std::ptr::from_ref(token).addr())
 }
 
 #[cfg(test)]

@@ -12,14 +12,13 @@
 //! - lock order is table shard, then node state; no shard lock is taken while a node's state
 //!   is locked, and no node or value is dropped while a shard is locked.
 
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
 
 use hashbrown::HashTable;
 use hashbrown::hash_table::Entry;
 
+use super::node::Node;
 use crate::key::Key;
-use crate::node::Node;
 use crate::stats;
 
 const SHARDS: usize = 64;
@@ -69,10 +68,7 @@ pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
         );
         if let Some(existing) = found {
             existing.add_keep();
-            // Every fold onto a node happens under its shard's lock: a plain load and store
-            // count it, without a locked read-modify-write.
-            let folds = existing.folds.load(Ordering::Relaxed);
-            existing.folds.store(folds + 1, Ordering::Relaxed);
+            existing.count_fold();
             stats::folded();
             existing
         } else {

@@ -1,0 +1,248 @@
+//! Running one task: the steps every run takes, and the entry points that combine them for
+//! a plan's tasks and for eager mode.
+//!
+//! A run (1) begins under the node's lock: a computed node is returned, a node another
+//! thread runs is waited for, otherwise the run is claimed; (2) reads the strict inputs,
+//! giving back the claims on them; (3) verifies a stale value whose inputs did not change,
+//! or (4) calls the function with no lock held, timed, with panics caught; and (5) stores
+//! the result and wakes the waiters.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, ErrorKind};
+use crate::graph::{Begin, Claim, Erased, InputValues, Node, Read, TaskInput};
+
+/// Runs a task of a plan and returns its value. `plan_claims` says whether the plan still
+/// holds its claims on the task's inputs (a scheduler that runs a task twice used them the
+/// first time).
+pub(crate) fn run_requested(node: &Arc<Node>, plan_claims: bool) -> Result<Erased, Error> {
+    let value = execute(node, plan_claims, true)?;
+    Ok(value.expect("a wanted value is returned"))
+}
+
+/// Runs a task of a plan whose value only other tasks read: it is not shared with the
+/// plan, so that its last reader can take it by move.
+pub(crate) fn run_unrequested(node: &Arc<Node>, plan_claims: bool) -> Result<(), Error> {
+    execute(node, plan_claims, false).map(drop)
+}
+
+/// Runs a task now, on the calling thread, outside any plan (eager mode). Its panic unwinds
+/// into the caller, after the node has been marked failed so that nobody waits for it.
+pub(crate) fn run_eagerly(node: &Arc<Node>) -> Result<(), Error> {
+    let (claim, values) = match begin(node, false, false)? {
+        Started::Done(_) => return Ok(()),
+        Started::Claimed(claim, values) => (claim, values),
+    };
+    let Err(values) = verify(node, &claim, values) else {
+        return Ok(());
+    };
+    let compute = node.compute.as_ref().expect("a pending node is a task");
+    let guard = FailOnUnwind(node);
+    let start = Instant::now();
+    let value = compute(TaskInput {
+        values,
+        deferred: node.deferred(),
+    });
+    std::mem::forget(guard);
+    node.count_run();
+    node.finish(Ok(value), start.elapsed());
+    Ok(())
+}
+
+fn execute(node: &Arc<Node>, plan_claims: bool, want: bool) -> Result<Option<Erased>, Error> {
+    let (claim, values) = match begin(node, plan_claims, want)? {
+        Started::Done(value) => return Ok(value),
+        Started::Claimed(claim, values) => (claim, values),
+    };
+    let values = match verify(node, &claim, values) {
+        Ok(value) => return Ok(want.then_some(value)),
+        Err(values) => values,
+    };
+    let start = Instant::now();
+    let outcome = call(node, values, claim.executor);
+    let elapsed = start.elapsed();
+    node.op.record_run(elapsed);
+    node.count_run();
+    let result = outcome.map_err(|payload| Error::panicked(node.name(), node.key, &*payload));
+    let returned = match &result {
+        Ok(value) => Ok(want.then(|| Arc::clone(value))),
+        Err(error) => Err(error.clone()),
+    };
+    node.finish(result, elapsed);
+    returned
+}
+
+/// How a run began.
+enum Started {
+    /// Nothing to run: computed already, or by another thread meanwhile. The value, if
+    /// wanted.
+    Done(Option<Erased>),
+    /// This thread runs it: the input values and the latest revision at which one changed.
+    Claimed(Claim, (InputValues, u64)),
+}
+
+/// Steps 1 and 2: claims the run and reads the inputs. An error if this thread is the one
+/// computing the node, or if an input failed (then the node has failed too).
+fn begin(node: &Arc<Node>, plan_claims: bool, want: bool) -> Result<Started, Error> {
+    let claim = match node.begin_run(want) {
+        Begin::Fresh(value) => {
+            if plan_claims {
+                node.release_input_claims();
+            }
+            return Ok(Started::Done(value));
+        }
+        Begin::Reentrant(error) => {
+            if plan_claims {
+                node.release_input_claims();
+            }
+            return Err(error);
+        }
+        Begin::Claimed(claim) => claim,
+    };
+    // Whoever held claims on the inputs (the plan, or the node itself outside a plan)
+    // gives them back as the inputs are read; a second set is not needed.
+    if plan_claims && claim.own_claims {
+        node.release_input_claims();
+    }
+    match read_inputs(node, plan_claims || claim.own_claims) {
+        Ok(values) => Ok(Started::Claimed(claim, values)),
+        Err(error) => {
+            node.finish(Err(error.clone()), Duration::ZERO);
+            Err(error)
+        }
+    }
+}
+
+/// Step 3: a stale node whose inputs have not changed since it was verified is right as
+/// it is: its value. Otherwise the input values, for the task to run.
+fn verify(
+    node: &Node,
+    claim: &Claim,
+    (values, changed_at): (InputValues, u64),
+) -> Result<Erased, InputValues> {
+    match claim.verify_since {
+        Some(verified_at) if changed_at <= verified_at => {
+            drop(values);
+            Ok(node.revalidate())
+        }
+        _ => Err(values),
+    }
+}
+
+/// Step 4: the task's function, on its executor if it has one, with panics caught. An
+/// executor that panics or does not run the job fails the task with an error naming it.
+fn call(
+    node: &Node,
+    values: InputValues,
+    executor: Option<Arc<dyn crate::graph::Executor>>,
+) -> Result<Erased, Box<dyn Any + Send>> {
+    let compute = node.compute.as_ref().expect("a pending node is a task");
+    let run = |values| {
+        catch_unwind(AssertUnwindSafe(|| {
+            compute(TaskInput {
+                values,
+                deferred: node.deferred(),
+            })
+        }))
+    };
+    let Some(executor) = executor else {
+        return run(values);
+    };
+    let mut values = Some(values);
+    let mut outcome = None;
+    let executed = catch_unwind(AssertUnwindSafe(|| {
+        executor.execute(&mut || {
+            if let Some(values) = values.take() {
+                outcome = Some(run(values));
+            }
+        });
+    }));
+    match (executed, outcome) {
+        (Ok(()), Some(outcome)) => outcome,
+        (Ok(()), None) => Err(Box::new(format!(
+            "the executor {executor:?} returned without running the task"
+        ))),
+        (Err(payload), _) => Err(Box::new(format!(
+            "the executor {executor:?} panicked: {}",
+            crate::error::panic_message(&*payload)
+        ))),
+    }
+}
+
+/// The values of a task's strict inputs, in order, and the latest revision at which one of
+/// them changed; the first failure among them otherwise. With `consume`, the task's claims
+/// on them are given back as they are read (all of them, also on failure).
+fn read_inputs(node: &Node, consume: bool) -> Result<(InputValues, u64), Error> {
+    let mut values = InputValues::default();
+    let mut failure = None;
+    let mut inputs_changed_at = 0;
+    // Inputs computed here, by position: see `force_missing`.
+    let mut forced: Vec<(usize, Erased)> = Vec::new();
+    for (i, input) in node.strict().iter().enumerate() {
+        if failure.is_some() {
+            if consume {
+                input.release_keep();
+            }
+            continue;
+        }
+        let read = match input.read(consume) {
+            Read::Value(v, changed_at) => Ok((v, changed_at)),
+            Read::Failed(e) => Err(e),
+            Read::Missing => {
+                let value = match forced.iter().position(|&(j, _)| j == i) {
+                    Some(at) => Ok(forced.swap_remove(at).1),
+                    None => force_missing(node.strict(), i).map(|values| {
+                        forced = values;
+                        let at = forced.iter().position(|&(j, _)| j == i);
+                        forced.swap_remove(at.expect("the first one forced")).1
+                    }),
+                };
+                if consume {
+                    input.release_keep();
+                }
+                value.map(|v| (v, input.changed_at()))
+            }
+        };
+        match read {
+            Ok((v, changed_at)) => {
+                values.push(v);
+                inputs_changed_at = inputs_changed_at.max(changed_at);
+            }
+            Err(e) => failure = Some(e),
+        }
+    }
+    match failure {
+        Some(error) => Err(error),
+        None => Ok((values, inputs_changed_at)),
+    }
+}
+
+/// Computes `inputs[from]` and every later input that is not computed either, in one plan,
+/// and returns their values by position. Forcing them one at a time would compute what
+/// they share once per input, and again below each of those: a lattice whose values were
+/// released would take time exponential in its depth.
+fn force_missing(inputs: &[Arc<Node>], from: usize) -> Result<Vec<(usize, Erased)>, Error> {
+    let missing: Vec<usize> = (from..inputs.len())
+        .filter(|&j| j == from || inputs[j].lock().is_missing())
+        .collect();
+    let nodes: Vec<Arc<Node>> = missing.iter().map(|&j| Arc::clone(&inputs[j])).collect();
+    let values = super::run_nodes(&nodes)?;
+    Ok(missing.into_iter().zip(values).collect())
+}
+
+/// Marks a task failed if its function unwinds in eager mode, so that nobody waits for it.
+struct FailOnUnwind<'a>(&'a Arc<Node>);
+
+impl Drop for FailOnUnwind<'_> {
+    fn drop(&mut self) {
+        let error = Error::new(
+            self.0.name(),
+            self.0.key,
+            ErrorKind::Panicked(String::from("panicked in eager mode")),
+        );
+        self.0.finish(Err(error), Duration::ZERO);
+    }
+}

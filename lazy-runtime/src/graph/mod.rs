@@ -1,0 +1,19 @@
+//! The graph layer: nodes, the state of their results, and the folding table that makes
+//! equal nodes one. Built on keys and operations; knows nothing of plans or schedulers.
+
+mod executor;
+mod inputs;
+mod node;
+pub(crate) mod revision;
+mod state;
+pub(crate) mod table;
+mod transitions;
+mod value;
+
+pub use executor::Executor;
+pub(crate) use inputs::{Inputs, Volatile};
+pub(crate) use node::Node;
+pub use state::NodeState;
+pub(crate) use state::Status;
+pub(crate) use transitions::{Begin, Claim, Read};
+pub(crate) use value::{Compute, Erased, InputValues, SameValue, TaskInput};

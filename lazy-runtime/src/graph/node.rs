@@ -1,0 +1,322 @@
+//! Graph nodes: an operation and its inputs, or a leaf value, with the state of its result.
+//! A node owns its counters and its state transitions; other modules call its methods.
+
+use std::mem;
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+
+use super::executor::Executor;
+use super::inputs::{Inputs, Volatile};
+use super::state::{NodeState, State, Status};
+use super::table;
+use super::value::{Compute, Erased};
+use crate::key::Key;
+use crate::op::Operation;
+use crate::stats;
+
+/// A node of the task graph.
+///
+/// Invariants (checked by [`Node::check_invariants`]):
+/// - children are built before parents, so the graph is acyclic and `inputs` never change;
+/// - `key` depends only on the operation, literal data and the inputs' keys;
+/// - `keep` counts the user-held handles plus the claims on the node: a node holding claims
+///   has added exactly one to each strict input's `keep`;
+/// - the invariants of [`State`] hold under the lock;
+/// - a volatile node is registered in the `dependents` of each of its volatile inputs;
+/// - leaves (`compute == None`) are always `Ready` and never release their value;
+/// - no lock is held while user code (a task's function, a value's `Drop`) runs.
+pub(crate) struct Node {
+    pub(crate) key: Key,
+    /// The operation (a function's path), or a leaf's type.
+    pub(crate) op: &'static Operation,
+    pub(crate) inputs: Inputs,
+    /// The first `strict_inputs` inputs are computed before the task runs; the rest are
+    /// handed to it unforced.
+    strict_inputs: usize,
+    pub(crate) compute: Option<Compute>,
+    /// Whether the folding table has an entry for this node.
+    interned: bool,
+    /// Reasons to keep the value: user-held [`Lazy`](crate::Lazy) handles pointing at this
+    /// node, plus consumers that have not started yet and will read it (claims). One
+    /// counter for both, so that a handle moved into a new node becomes its claim without
+    /// a lock or an atomic operation.
+    pub(super) keep: AtomicUsize,
+    /// How many times building a node returned this one instead of a new one. Written only
+    /// under the node's folding-table shard lock.
+    folds: AtomicU32,
+    /// How many times this node's task has run. Written only by the thread running it.
+    runs: AtomicU32,
+    state: Mutex<State>,
+    pub(super) done: Condvar,
+    /// What the plan that last visited this node made of it: its id and the node's slot
+    /// there (see `exec::marks`). A hint for the plan being built, never trusted alone.
+    mark: AtomicU64,
+    /// Present when the node depends on an input cell, directly or not: it records its
+    /// dependents so that setting the input can invalidate them. Graphs without input
+    /// cells pay one pointer per node.
+    pub(crate) volatile: Option<Box<Volatile>>,
+}
+
+impl Node {
+    /// A node with one `keep` count, for the handle its builder will make.
+    fn with(key: Key, op: &'static Operation, interned: bool, state: State) -> Node {
+        stats::node_created();
+        Node {
+            key,
+            op,
+            inputs: Inputs::Zero,
+            strict_inputs: 0,
+            compute: None,
+            interned,
+            keep: AtomicUsize::new(1),
+            folds: AtomicU32::new(0),
+            runs: AtomicU32::new(0),
+            state: Mutex::new(state),
+            done: Condvar::new(),
+            mark: AtomicU64::new(0),
+            volatile: None,
+        }
+    }
+
+    pub(crate) fn leaf(key: Key, op: &'static Operation, value: Erased, interned: bool) -> Node {
+        let mut state = State::new(Status::Ready);
+        state.value = Some(value);
+        Node::with(key, op, interned, state)
+    }
+
+    /// A leaf whose value can change ([`Input`](crate::Input)): never interned, volatile.
+    pub(crate) fn input_cell(key: Key, op: &'static Operation, value: Erased) -> Node {
+        let mut node = Node::leaf(key, op, value, false);
+        node.volatile = Some(Box::new(Volatile::new(None)));
+        node
+    }
+
+    /// A task node. Each strict input comes with one `keep` count (a handle moved in), which
+    /// becomes this node's claim on it.
+    pub(crate) fn task(
+        key: Key,
+        op: &'static Operation,
+        inputs: Inputs,
+        strict_inputs: usize,
+        compute: Compute,
+        interned: bool,
+        volatile: Option<Box<Volatile>>,
+    ) -> Node {
+        let mut state = State::new(Status::Pending);
+        state.holds_claims = true;
+        let mut node = Node::with(key, op, interned, state);
+        node.inputs = inputs;
+        node.strict_inputs = strict_inputs;
+        node.volatile = volatile;
+        node.compute = Some(compute);
+        node
+    }
+
+    /// The operation's display name, or the leaf's type name.
+    pub(crate) fn name(&self) -> &'static str {
+        self.op.name
+    }
+
+    /// Records `node` as a reader of its volatile inputs, so that changing an input reaches it.
+    pub(crate) fn register_dependent(node: &Arc<Node>) {
+        if node.volatile.is_none() {
+            return;
+        }
+        for volatile in node
+            .inputs
+            .as_slice()
+            .iter()
+            .filter_map(|i| i.volatile.as_ref())
+        {
+            let mut dependents = volatile
+                .dependents
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            dependents.retain(|d| d.strong_count() > 0);
+            dependents.push(Arc::downgrade(node));
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // User code never runs under this lock, so a poisoned lock means a bug in the
+        // runtime between two plain field updates; the state is still consistent.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn strict(&self) -> &[Arc<Node>] {
+        &self.inputs.as_slice()[..self.strict_inputs]
+    }
+
+    pub(crate) fn deferred(&self) -> &[Arc<Node>] {
+        &self.inputs.as_slice()[self.strict_inputs..]
+    }
+
+    pub(crate) fn is_volatile(&self) -> bool {
+        self.volatile.is_some()
+    }
+
+    pub(crate) fn is_leaf(&self) -> bool {
+        self.compute.is_none()
+    }
+
+    /// Whether the value is computed and may be used as it is.
+    pub(crate) fn is_fresh(&self) -> bool {
+        self.lock().is_fresh()
+    }
+
+    /// Where the value stands, for users.
+    pub(crate) fn state(&self) -> NodeState {
+        self.lock().public()
+    }
+
+    /// The value, if one is kept (it may be stale).
+    pub(crate) fn kept_value(&self) -> Option<Erased> {
+        self.lock().value.clone()
+    }
+
+    pub(crate) fn set_executor(&self, executor: Arc<dyn Executor>) {
+        self.lock().executor = Some(executor);
+    }
+
+    /// How many times the task has run.
+    pub(crate) fn runs(&self) -> u32 {
+        self.runs.load(Ordering::Relaxed)
+    }
+
+    /// How many times building a node returned this one.
+    pub(crate) fn folds(&self) -> u32 {
+        self.folds.load(Ordering::Relaxed)
+    }
+
+    /// Counts one more fold onto this node. Called only under its folding-table shard's
+    /// lock, so a plain load and store suffice, without a locked read-modify-write.
+    pub(crate) fn count_fold(&self) {
+        self.folds
+            .store(self.folds.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
+
+    /// The plan mark (see `exec::marks`).
+    pub(crate) fn mark(&self) -> u64 {
+        self.mark.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_mark(&self, mark: u64) {
+        self.mark.store(mark, Ordering::Relaxed);
+    }
+
+    /// Replaces the mark if it is still `seen`; otherwise returns what it is now.
+    pub(crate) fn replace_mark(&self, seen: u64, mark: u64) -> Result<(), u64> {
+        self.mark
+            .compare_exchange(seen, mark, Ordering::Relaxed, Ordering::Relaxed)
+            .map(drop)
+    }
+
+    /// Takes the value out if nobody can ask for it any more: no user handle and no
+    /// consumer that has yet to start. The caller drops it after unlocking.
+    pub(super) fn release_if_unneeded(&self, st: &mut State) -> Option<Erased> {
+        if st.status == Status::Ready && !self.is_leaf() && self.keep.load(Ordering::Acquire) == 0 {
+            st.status = Status::Pending;
+            st.value.take()
+        } else {
+            None
+        }
+    }
+
+    /// Adds a reason to keep the value (a handle or a claim).
+    pub(crate) fn add_keep(&self) {
+        self.keep.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Gives back one handle or claim; releases the value if that was the last reason to
+    /// keep it. The lock is taken only then.
+    pub(crate) fn release_keep(&self) {
+        let before = self.keep.fetch_sub(1, Ordering::AcqRel);
+        debug_assert!(before > 0, "keep count underflow on `{}`", self.name());
+        if before == 1 {
+            let released = {
+                let mut st = self.lock();
+                self.release_if_unneeded(&mut st)
+            };
+            drop(released);
+        }
+    }
+
+    /// Gives back one claim on each strict input.
+    pub(crate) fn release_input_claims(&self) {
+        for input in self.strict() {
+            input.release_keep();
+        }
+    }
+
+    /// The revision at which the value last changed.
+    pub(crate) fn changed_at(&self) -> u64 {
+        self.lock().changed_at
+    }
+
+    /// Counts a completed run. Only the thread running the node writes `runs`: no locked
+    /// increment needed.
+    pub(crate) fn count_run(&self) {
+        self.runs
+            .store(self.runs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        stats::executed();
+    }
+
+    /// Checks the invariants listed on [`Node`] for this node and its strict inputs.
+    #[cfg(test)]
+    pub(crate) fn check_invariants(&self) {
+        let st = self.lock();
+        if !st.stale {
+            assert_eq!(
+                st.value.is_some(),
+                st.status == Status::Ready,
+                "value/status of `{}`",
+                self.name()
+            );
+        }
+        assert_eq!(
+            st.error.is_some(),
+            st.status == Status::Failed,
+            "error/status of `{}`",
+            self.name()
+        );
+        if self.is_leaf() {
+            assert_eq!(st.status, Status::Ready, "leaf `{}` not ready", self.name());
+            assert!(
+                self.inputs.as_slice().is_empty(),
+                "leaf `{}` has inputs",
+                self.name()
+            );
+        }
+        assert!(self.strict_inputs <= self.inputs.as_slice().len());
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        stats::node_dropped();
+        if self.interned {
+            table::remove(self);
+        }
+        self.drop_input_claims();
+        // Free the chain of inputs that this node was the last owner of with a loop, not
+        // recursion: a million-node chain must not overflow the stack when it is dropped.
+        let mut stack = Vec::new();
+        self.inputs.move_into(&mut stack);
+        while let Some(input) = stack.pop() {
+            if let Some(mut node) = Arc::into_inner(input) {
+                node.drop_input_claims();
+                node.inputs.move_into(&mut stack);
+                // `node` drops here with no inputs left, so its `Drop` does not recurse.
+            }
+        }
+    }
+}
+
+impl Node {
+    fn drop_input_claims(&mut self) {
+        let st = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if mem::take(&mut st.holds_claims) {
+            self.release_input_claims();
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! A node's state transitions around a run: claiming it, reading an input for a reader,
+//! waiting for another thread's run, and storing the result. Each holds the node's lock
+//! only for plain field updates, never while user code runs.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, MutexGuard, PoisonError};
+use std::thread::ThreadId;
+use std::time::Duration;
+
+use super::executor::Executor;
+use super::node::Node;
+use super::revision;
+use super::state::{State, Status};
+use super::value::Erased;
+use crate::error::{Error, ErrorKind};
+
+/// The calling thread's id, cached: `thread::current()` clones an `Arc` each time.
+fn current_thread() -> ThreadId {
+    thread_local! {
+        static ME: ThreadId = std::thread::current().id();
+    }
+    ME.with(|me| *me)
+}
+
+/// How a run of a node begins (see [`Node::begin_run`]).
+pub(crate) enum Begin {
+    /// Computed already (or by another thread meanwhile): its value, if it was wanted.
+    Fresh(Option<Erased>),
+    /// This thread computes it further down its own stack: it cannot wait for itself.
+    Reentrant(Error),
+    /// The calling thread now owns the run.
+    Claimed(Claim),
+}
+
+/// What the thread that claimed a run needs to know.
+pub(crate) struct Claim {
+    pub(crate) executor: Option<Arc<dyn Executor>>,
+    /// For a stale value that may still be right: the revision it was verified at.
+    pub(crate) verify_since: Option<u64>,
+    /// Whether the node still held the claims it took on its inputs when it was built
+    /// (no plan adopted them): the run now gives them back as it reads the inputs.
+    pub(crate) own_claims: bool,
+}
+
+/// An input's value as a reader asks for it (see [`Node::read`]).
+pub(crate) enum Read {
+    /// The value and the revision at which it last changed.
+    Value(Erased, u64),
+    /// Not computed: it was released or invalidated since the plan was built (or the
+    /// reader runs outside a plan). The reader computes it, and its claim is still held.
+    Missing,
+    Failed(Error),
+}
+
+impl Node {
+    /// Begins a run: returns the value if the node is computed (waiting while another
+    /// thread computes it), or claims the run for the calling thread. The value is handed
+    /// back only if `want` is set: the value of a task nobody requested is not shared, so
+    /// that its last reader can take it by move.
+    pub(crate) fn begin_run(&self, want: bool) -> Begin {
+        let mut st = self.lock();
+        loop {
+            match st.status {
+                Status::Ready if !st.stale => {
+                    return Begin::Fresh(want.then(|| st.fresh_value()));
+                }
+                Status::Running => match self.wait_while_running(st) {
+                    Some(guard) => st = guard,
+                    None => return Begin::Reentrant(self.reentrant_error()),
+                },
+                Status::Ready | Status::Pending | Status::Failed => break,
+            }
+        }
+        // A stale value may still be right: if none of the inputs changed since it was
+        // computed, it is verified without running the task. A conditional's value depends
+        // on its deferred branch too, so it always runs again.
+        let verify_since =
+            (st.status == Status::Ready && self.deferred().is_empty()).then_some(st.verified_at);
+        st.status = Status::Running;
+        st.owner = Some(current_thread());
+        st.stale = false;
+        st.error = None;
+        st.run_revision = revision::current();
+        Begin::Claimed(Claim {
+            executor: st.executor.clone(),
+            verify_since,
+            own_claims: st.take_claims(),
+        })
+    }
+
+    /// This input's value for a reader that is about to run. With `consume`, gives back
+    /// the reader's claim on it (also when it failed); if that was the last reason to keep
+    /// the value, it is moved out, not shared, so the reader may reuse its buffer.
+    pub(crate) fn read(&self, consume: bool) -> Read {
+        let mut st = self.lock();
+        loop {
+            match st.status {
+                Status::Ready if !st.stale => {
+                    let changed_at = st.changed_at;
+                    if consume {
+                        self.keep.fetch_sub(1, Ordering::AcqRel);
+                        if let Some(v) = self.release_if_unneeded(&mut st) {
+                            return Read::Value(v, changed_at);
+                        }
+                    }
+                    return Read::Value(st.fresh_value(), changed_at);
+                }
+                Status::Running => {
+                    let Some(guard) = self.wait_while_running(st) else {
+                        if consume {
+                            self.release_keep();
+                        }
+                        return Read::Failed(self.reentrant_error());
+                    };
+                    st = guard;
+                }
+                Status::Failed => {
+                    if consume {
+                        // A failed node has no value to release.
+                        self.keep.fetch_sub(1, Ordering::AcqRel);
+                    }
+                    return Read::Failed(st.error.clone().expect("a failed node has an error"));
+                }
+                Status::Ready | Status::Pending => return Read::Missing,
+            }
+        }
+    }
+
+    /// Blocks while another thread computes this node. Returns `None` instead of waiting
+    /// forever when the node is being computed further down this thread's own stack (a
+    /// worker lent to other tasks while it waits, by a spin task or a nested force, picked
+    /// up one that needs the node it is itself computing).
+    fn wait_while_running<'a>(
+        &'a self,
+        mut st: MutexGuard<'a, State>,
+    ) -> Option<MutexGuard<'a, State>> {
+        while st.status == Status::Running {
+            if st.owner == Some(current_thread()) {
+                return None;
+            }
+            st.waiters += 1;
+            st = self.done.wait(st).unwrap_or_else(PoisonError::into_inner);
+            st.waiters -= 1;
+        }
+        Some(st)
+    }
+
+    /// The error for a task that would wait for a node its own thread is computing.
+    fn reentrant_error(&self) -> Error {
+        Error::new(
+            self.name(),
+            self.key,
+            ErrorKind::Panicked(String::from(
+                "needed while its own thread was computing it (a task waiting on itself)",
+            )),
+        )
+    }
+
+    /// Stores a task's result and wakes threads waiting for it.
+    pub(crate) fn finish(&self, result: Result<Erased, Error>, elapsed: Duration) {
+        // Early cut-off compares with the user's `PartialEq`: user code, so it runs outside
+        // the lock, and a panic in it counts as "changed". Nobody else writes the value
+        // while this thread owns the running node.
+        // Only volatile nodes carry an equality test, so plain tasks take no extra lock here.
+        let same = self.volatile.as_ref().and_then(|v| v.same.as_ref());
+        let unchanged = match (same, &result) {
+            (Some(same), Ok(new)) => match self.kept_value() {
+                Some(old) => {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| same(&old, new)))
+                        .unwrap_or(false)
+                }
+                None => false,
+            },
+            _ => false,
+        };
+        let dropped = self.store(result, elapsed, unchanged);
+        drop(dropped);
+    }
+
+    /// Returns the values to drop once the lock is released: the one replaced, and the new
+    /// one if nobody can ask for it.
+    fn store(
+        &self,
+        result: Result<Erased, Error>,
+        elapsed: Duration,
+        unchanged: bool,
+    ) -> [Option<Erased>; 2] {
+        let mut st = self.lock();
+        st.elapsed = Some(elapsed);
+        st.ran = true;
+        st.owner = None;
+        let revision = revision::current();
+        // Verified as of the run's start: an input set since has marked the node stale
+        // again, and the next force re-verifies it.
+        st.verified_at = st.run_revision;
+        let old = st.value.take();
+        match result {
+            Ok(value) => {
+                // Early cut-off: a recomputed value equal to the one it replaces has not
+                // changed, so readers computed from the old one need not run again.
+                if !unchanged {
+                    st.changed_at = revision;
+                }
+                st.status = Status::Ready;
+                st.value = Some(value);
+                st.error = None;
+            }
+            Err(error) => {
+                st.status = Status::Failed;
+                st.changed_at = revision;
+                st.error = Some(error);
+            }
+        }
+        if st.waiters > 0 {
+            self.done.notify_all();
+        }
+        // Nobody holds or awaits this value (a conditional's branch, say): the caller has
+        // its own reference to the result.
+        [old, self.release_if_unneeded(&mut st)]
+    }
+
+    /// Marks a stale value as still right (none of its inputs changed) and returns it.
+    pub(crate) fn revalidate(&self) -> Erased {
+        let mut st = self.lock();
+        st.status = Status::Ready;
+        st.owner = None;
+        st.verified_at = st.run_revision;
+        if st.waiters > 0 {
+            self.done.notify_all();
+        }
+        st.value.clone().expect("a stale node keeps its value")
+    }
+
+    /// Gives an input cell the value `replace` makes of its current one, unless it makes
+    /// none (the value is unchanged). Returns the old value, to drop after unlocking, if
+    /// the value changed.
+    pub(crate) fn set_cell_with(
+        &self,
+        replace: impl FnOnce(Option<&Erased>) -> Option<Erased>,
+    ) -> Option<Erased> {
+        let mut st = self.lock();
+        let value = replace(st.value.as_ref())?;
+        let revision = revision::advance();
+        st.changed_at = revision;
+        st.verified_at = revision;
+        st.value.replace(value)
+    }
+
+    /// Marks the value stale; returns `false` if it was already (its dependents were
+    /// marked when it became so).
+    pub(crate) fn mark_stale(&self) -> bool {
+        !std::mem::replace(&mut self.lock().stale, true)
+    }
+}

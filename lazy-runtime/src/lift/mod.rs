@@ -1,0 +1,311 @@
+//! The runtime half of `#[autodask(inline)]` bodies: how each rewritten construct becomes a
+//! node. Generated code reaches this module as `::lazy::__private::lift`; it is not public API.
+//!
+//! Every node here is keyed by what it computes, never by a closure's type, so identical
+//! code in two functions (or at two call sites) folds into one node:
+//! - operators and comparisons by the operator and the operand types (`add<(i64, i64)>`);
+//! - methods, fields, casts and struct literals by a label (`sqrt`, `.x`, `as f64`,
+//!   `Point { x, y }`) plus the input and output types, interned once per program;
+//! - calls to plain functions by the function's path (`std::any::type_name` of the fn item);
+//!   calls to lazy functions are simply calls, which build their own nodes.
+
+#[cfg(feature = "ndarray")]
+mod arrays;
+mod calls;
+mod select;
+
+use std::any::type_name;
+use std::ops;
+use std::sync::Arc;
+
+pub use calls::{Callee, Constant, ViaContent, ViaLazy, ViaPlain, ViaType};
+pub use select::{CutoffByEq, NoCutoff, Probe, select};
+
+use crate::graph::{Erased, InputValues};
+use crate::lazy::{Lazy, Value, take};
+use crate::task::{Args, Op, task, task_erased};
+
+/// A method call, field access, cast or struct literal: `f` applied to the values of `args`,
+/// keyed by `label` with the input and output types (never by `f`'s closure type).
+#[must_use]
+pub fn apply<A, R, F>(label: &'static str, args: A, f: F) -> Lazy<R>
+where
+    A: Args,
+    R: Value,
+    F: Fn(A::Values) -> R + Send + Sync + 'static,
+{
+    task(
+        Op::labelled(label, type_name::<fn(A::Values) -> R>()),
+        args,
+        f,
+    )
+}
+
+/// A handle, owned or borrowed, turned into an owned one (a cheap clone).
+trait Handle<T> {
+    fn handle(self) -> Lazy<T>;
+}
+
+impl<T> Handle<T> for Lazy<T> {
+    fn handle(self) -> Lazy<T> {
+        self
+    }
+}
+
+impl<T> Handle<T> for &Lazy<T> {
+    fn handle(self) -> Lazy<T> {
+        self.clone()
+    }
+}
+
+macro_rules! binary_operators {
+    ($($trait:ident $method:ident,)*) => {$(
+        #[doc = concat!("`a ", stringify!($method), " b` as a node, keyed by the operand types.")]
+        #[must_use]
+        pub fn $method<A, B>(a: Lazy<A>, b: Lazy<B>) -> Lazy<A::Output>
+        where
+            A: ops::$trait<B> + Value,
+            B: Value,
+            A::Output: Value,
+        {
+            // Inputs arrive by value: an input whose last consumer is this task is moved in,
+            // so by-value operator impls (ndarray's) reuse its buffer. An array input that
+            // is still shared would be copied first; arrays then take the by-reference
+            // operator, which writes a fresh result in one pass.
+            let op = Op::labelled(stringify!($method), type_name::<fn(A, B) -> A::Output>());
+            task_erased(op, (a, b), |mut values: InputValues| {
+                let (a, b) = (values.next().expect("two inputs"), values.next().expect("two inputs"));
+                #[cfg(feature = "ndarray")]
+                let (a, b) = match arrays::$method(a, b) {
+                    Ok(result) => return result,
+                    Err(inputs) => inputs,
+                };
+                Arc::new(ops::$trait::$method(take::<A>(a), take::<B>(b))) as Erased
+            }, None)
+        }
+
+        binary_operators!(@impl $trait $method, Lazy<A>, Lazy<B>);
+        binary_operators!(@impl $trait $method, &Lazy<A>, Lazy<B>);
+        binary_operators!(@impl $trait $method, Lazy<A>, &Lazy<B>);
+        binary_operators!(@impl $trait $method, &Lazy<A>, &Lazy<B>);
+    )*};
+    // Handles by value or by reference: rewritten bodies write `&a + &b` for locals, so
+    // the expansion reads like the source instead of cloning every operand.
+    (@impl $trait:ident $method:ident, $lhs:ty, $rhs:ty) => {
+        impl<A, B> ops::$trait<$rhs> for $lhs
+        where
+            A: ops::$trait<B> + Value,
+            B: Value,
+            A::Output: Value,
+        {
+            type Output = Lazy<A::Output>;
+
+            fn $method(self, rhs: $rhs) -> Lazy<A::Output> {
+                $method(self.handle(), rhs.handle())
+            }
+        }
+    };
+}
+
+binary_operators! {
+    Add add,
+    Sub sub,
+    Mul mul,
+    Div div,
+    Rem rem,
+    BitAnd bitand,
+    BitOr bitor,
+    BitXor bitxor,
+    Shl shl,
+    Shr shr,
+}
+
+macro_rules! unary_operators {
+    ($($trait:ident $method:ident,)*) => {$(
+        #[doc = concat!("`", stringify!($method), " a` as a node, keyed by the operand type.")]
+        #[must_use]
+        pub fn $method<A>(a: Lazy<A>) -> Lazy<A::Output>
+        where
+            A: ops::$trait + Value,
+            A::Output: Value,
+        {
+            task(Op::labelled(stringify!($method), type_name::<A>()), (a,), |(a,)| ops::$trait::$method(a))
+        }
+
+        impl<A> ops::$trait for Lazy<A>
+        where
+            A: ops::$trait + Value,
+            A::Output: Value,
+        {
+            type Output = Lazy<A::Output>;
+
+            fn $method(self) -> Lazy<A::Output> {
+                $method(self)
+            }
+        }
+
+        impl<A> ops::$trait for &Lazy<A>
+        where
+            A: ops::$trait + Value,
+            A::Output: Value,
+        {
+            type Output = Lazy<A::Output>;
+
+            fn $method(self) -> Lazy<A::Output> {
+                $method(self.clone())
+            }
+        }
+    )*};
+}
+
+unary_operators! {
+    Neg neg,
+    Not not,
+}
+
+macro_rules! comparisons {
+    ($($name:ident $trait:ident $op:tt,)*) => {$(
+        #[doc = concat!("`a ", stringify!($op), " b` as a node (comparison operators cannot be overloaded to return a `Lazy<bool>`).")]
+        #[must_use]
+        pub fn $name<A, B>(a: Lazy<A>, b: Lazy<B>) -> Lazy<bool>
+        where
+            A: $trait<B> + Value,
+            B: Value,
+        {
+            task(Op::labelled(stringify!($name), type_name::<(A, B)>()), (a, b), |(a, b)| a $op b)
+        }
+    )*};
+}
+
+comparisons! {
+    eq PartialEq ==,
+    ne PartialEq !=,
+    lt PartialOrd <,
+    le PartialOrd <=,
+    gt PartialOrd >,
+    ge PartialOrd >=,
+}
+
+/// `a && b`: `b` runs only if `a` is true.
+#[must_use]
+pub fn and(a: Lazy<bool>, b: Lazy<bool>) -> Lazy<bool> {
+    select(a, b, Lazy::new(false))
+}
+
+/// `a || b`: `b` runs only if `a` is false.
+#[must_use]
+pub fn or(a: Lazy<bool>, b: Lazy<bool>) -> Lazy<bool> {
+    select(a, Lazy::new(true), b)
+}
+
+/// `c[i]` as a node; the element is cloned out of the collection.
+#[must_use]
+pub fn index<C, I>(c: Lazy<C>, i: Lazy<I>) -> Lazy<C::Output>
+where
+    C: ops::Index<I> + Value,
+    I: Value,
+    C::Output: Value + Sized,
+{
+    task(
+        Op::labelled("index", type_name::<(C, I)>()),
+        (c, i),
+        |(c, i)| c[i].clone(),
+    )
+}
+
+/// `(a, b, ...)` as a node whose value is the tuple of the parts' values.
+#[must_use]
+pub fn tuple<A>(parts: A) -> Lazy<A::Values>
+where
+    A: Args,
+    A::Values: Value,
+{
+    task(
+        Op::labelled("tuple", type_name::<A::Values>()),
+        parts,
+        |values| values,
+    )
+}
+
+/// Tuples of same-typed nodes, which array literals and `vec![...]` are built from.
+pub trait Elements: Args + 'static {
+    /// The element type.
+    type Item: Value;
+    /// `[Item; N]` for a tuple of `N` nodes.
+    type Array: Value;
+
+    #[doc(hidden)]
+    fn to_array(values: Self::Values) -> Self::Array;
+}
+
+macro_rules! elements {
+    ($(($n:literal $($v:ident)+))*) => {$(
+        impl<T: Value> Elements for ($(elements!(@lazy $v),)+) {
+            type Item = T;
+            type Array = [T; $n];
+
+            fn to_array(($($v,)+): Self::Values) -> [T; $n] {
+                [$($v),+]
+            }
+        }
+    )*};
+    (@lazy $v:ident) => { Lazy<T> };
+}
+
+elements! {
+    (1 a)
+    (2 a b)
+    (3 a b c)
+    (4 a b c d)
+    (5 a b c d e)
+    (6 a b c d e f)
+    (7 a b c d e f g)
+    (8 a b c d e f g h)
+    (9 a b c d e f g h i)
+    (10 a b c d e f g h i j)
+    (11 a b c d e f g h i j k)
+    (12 a b c d e f g h i j k l)
+}
+
+/// `[a, b, ...]` as a node.
+#[must_use]
+pub fn array<E: Elements>(items: E) -> Lazy<E::Array> {
+    task(
+        Op::labelled("array", type_name::<E::Array>()),
+        items,
+        E::to_array,
+    )
+}
+
+/// `vec![a, b, ...]` as a node.
+#[must_use]
+pub fn vec<E: Elements>(items: E) -> Lazy<Vec<E::Item>>
+where
+    E::Array: IntoIterator<Item = E::Item>,
+{
+    task(
+        Op::labelled("vec", type_name::<Vec<E::Item>>()),
+        items,
+        |values| E::to_array(values).into_iter().collect(),
+    )
+}
+
+/// `[a; N]` as a node.
+#[must_use]
+pub fn repeat<T: Value, const N: usize>(item: Lazy<T>) -> Lazy<[T; N]> {
+    task(
+        Op::labelled("repeat", type_name::<[T; N]>()),
+        (item,),
+        |(item,)| std::array::from_fn(|_| item.clone()),
+    )
+}
+
+/// `vec![a; n]` as a node.
+#[must_use]
+pub fn vec_repeat<T: Value>(item: Lazy<T>, count: Lazy<usize>) -> Lazy<Vec<T>> {
+    task(
+        Op::labelled("vec_repeat", type_name::<Vec<T>>()),
+        (item, count),
+        |(item, count)| vec![item; count],
+    )
+}
