@@ -79,7 +79,7 @@ impl Batch {
             return Ok(());
         }
         let (nodes, fills): (Vec<Arc<Node>>, Vec<Fill>) = pending.into_iter().unzip();
-        match exec::run_nodes(&nodes) {
+        match exec::force(&nodes) {
             Ok(values) => {
                 for (fill, value) in fills.into_iter().zip(values) {
                     fill(Ok(value));

@@ -186,7 +186,7 @@ pub fn strict<F: Force>(x: F) -> F::Output {
 pub fn try_strict<F: Force>(x: F) -> Result<F::Output, Error> {
     let mut roots = Nodes::default();
     x.roots(&mut roots);
-    let values = exec::run_nodes(&roots.0)?;
+    let values = exec::force(&roots.0)?;
     Ok(x.collect(&mut Values::new(values)))
 }
 

@@ -13,7 +13,7 @@ use std::fmt;
 use std::sync::{Arc, PoisonError};
 
 use crate::force::{Force, Nodes, Values};
-use crate::graph::Node;
+use crate::graph::{Node, revision};
 use crate::key::Key;
 use crate::lazy::{IntoLazy, Lazy, Value};
 use crate::op::Operation;
@@ -58,6 +58,11 @@ impl<T: Value + PartialEq> Input<T> {
         let node = self.lazy.node();
         // The comparison runs under the cell's lock: a user `PartialEq` must not force lazy
         // values (none of the cell's own can be forced through it).
+        assert!(
+            !crate::exec::inside_a_run(),
+            "lazy: `Input::set` called from inside a running task; tasks must not change inputs"
+        );
+        let change = revision::begin_change();
         let mut value = Some(value);
         let old = node.set_cell_with(|current| {
             let value = value.take().expect("compared once");
@@ -68,8 +73,9 @@ impl<T: Value + PartialEq> Input<T> {
             }
         });
         let Some(old) = old else { return };
-        drop(old);
         invalidate(node);
+        drop(change);
+        drop(old);
     }
 
     /// The current value.

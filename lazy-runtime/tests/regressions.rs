@@ -45,16 +45,23 @@ fn set_during_run_is_not_lost() {
     let t = std::thread::spawn(move || strict(&d));
     started.wait(); // task has read x == 1
     x.set(10); // invalidates `double`, which is Running
-    go.wait();
-    assert_eq!(t.join().unwrap(), 2);
-    // x is 10 now: must be 20. Unblock the barriers in case it does rerun.
+    // The force that overlapped the change runs the task again, on x == 10: let that run
+    // pass the barriers too.
     let (s2, g2) = (started.clone(), go.clone());
     let helper = std::thread::spawn(move || {
         s2.wait();
         g2.wait();
     });
+    go.wait();
+    let overlapped = within(5, move || t.join().unwrap());
+    assert_eq!(
+        overlapped,
+        Some(20),
+        "a force that overlapped the change sees it"
+    );
+    helper.join().unwrap();
+    // x is 10 now: 20, kept, without another run.
     let r = within(5, move || strict(&double));
-    drop(helper);
     assert_eq!(r, Some(20), "the change made during the run was not lost");
 }
 

@@ -8,12 +8,42 @@
 //! the result and wakes the waiters.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind};
 use crate::graph::{Begin, Claim, Erased, InputValues, Node, Read, TaskInput};
+
+thread_local! {
+    /// How many runs this thread has claimed and not finished: runs nest when a task's
+    /// missing inputs, or its conditional's branch, are computed inside its run.
+    static CLAIMED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Whether the calling thread is inside a run it claimed (a task's function, or the
+/// reading of a task's inputs). A force from there must not wait for the pool: the
+/// pool's workers may all be waiting for this very run.
+pub(crate) fn inside_a_run() -> bool {
+    CLAIMED.with(Cell::get) > 0
+}
+
+/// Counts a claimed run on this thread while it lives.
+struct InsideRun;
+
+impl InsideRun {
+    fn enter() -> InsideRun {
+        CLAIMED.with(|c| c.set(c.get() + 1));
+        InsideRun
+    }
+}
+
+impl Drop for InsideRun {
+    fn drop(&mut self) {
+        CLAIMED.with(|c| c.set(c.get() - 1));
+    }
+}
 
 /// Runs a task of a plan and returns its value. `plan_claims` says whether the plan still
 /// holds its claims on the task's inputs (a scheduler that runs a task twice used them the
@@ -32,9 +62,9 @@ pub(crate) fn run_unrequested(node: &Arc<Node>, plan_claims: bool) -> Result<(),
 /// Runs a task now, on the calling thread, outside any plan (eager mode). Its panic unwinds
 /// into the caller, after the node has been marked failed so that nobody waits for it.
 pub(crate) fn run_eagerly(node: &Arc<Node>) -> Result<(), Error> {
-    let (claim, values) = match begin(node, false, false)? {
+    let (claim, values, _inside) = match begin(node, false, false)? {
         Started::Done(_) => return Ok(()),
-        Started::Claimed(claim, values) => (claim, values),
+        Started::Claimed(claim, values, inside) => (claim, values, inside),
     };
     let Err(values) = verify(node, &claim, values) else {
         return Ok(());
@@ -53,9 +83,9 @@ pub(crate) fn run_eagerly(node: &Arc<Node>) -> Result<(), Error> {
 }
 
 fn execute(node: &Arc<Node>, plan_claims: bool, want: bool) -> Result<Option<Erased>, Error> {
-    let (claim, values) = match begin(node, plan_claims, want)? {
+    let (claim, values, _inside) = match begin(node, plan_claims, want)? {
         Started::Done(value) => return Ok(value),
-        Started::Claimed(claim, values) => (claim, values),
+        Started::Claimed(claim, values, inside) => (claim, values, inside),
     };
     let values = match verify(node, &claim, values) {
         Ok(value) => return Ok(want.then_some(value)),
@@ -80,8 +110,9 @@ enum Started {
     /// Nothing to run: computed already, or by another thread meanwhile. The value, if
     /// wanted.
     Done(Option<Erased>),
-    /// This thread runs it: the input values and the latest revision at which one changed.
-    Claimed(Claim, (InputValues, u64)),
+    /// This thread runs it: the input values and the latest revision at which one changed,
+    /// and the mark that this thread is inside the run until it is dropped.
+    Claimed(Claim, (InputValues, u64), InsideRun),
 }
 
 /// Steps 1 and 2: claims the run and reads the inputs. An error if this thread is the one
@@ -94,7 +125,7 @@ fn begin(node: &Arc<Node>, plan_claims: bool, want: bool) -> Result<Started, Err
             }
             return Ok(Started::Done(value));
         }
-        Begin::Reentrant(error) => {
+        Begin::Failed(error) => {
             if plan_claims {
                 node.release_input_claims();
             }
@@ -102,13 +133,14 @@ fn begin(node: &Arc<Node>, plan_claims: bool, want: bool) -> Result<Started, Err
         }
         Begin::Claimed(claim) => claim,
     };
+    let inside = InsideRun::enter();
     // Whoever held claims on the inputs (the plan, or the node itself outside a plan)
     // gives them back as the inputs are read; a second set is not needed.
     if plan_claims && claim.own_claims {
         node.release_input_claims();
     }
     match read_inputs(node, plan_claims || claim.own_claims) {
-        Ok(values) => Ok(Started::Claimed(claim, values)),
+        Ok(values) => Ok(Started::Claimed(claim, values, inside)),
         Err(error) => {
             node.finish(Err(error.clone()), Duration::ZERO);
             Err(error)
@@ -156,6 +188,8 @@ fn call(
     let executed = catch_unwind(AssertUnwindSafe(|| {
         executor.execute(&mut || {
             if let Some(values) = values.take() {
+                // The executor's thread is inside this run too.
+                let _inside = InsideRun::enter();
                 outcome = Some(run(values));
             }
         });

@@ -26,8 +26,10 @@ fn current_thread() -> ThreadId {
 pub(crate) enum Begin {
     /// Computed already (or by another thread meanwhile): its value, if it was wanted.
     Fresh(Option<Erased>),
-    /// This thread computes it further down its own stack: it cannot wait for itself.
-    Reentrant(Error),
+    /// This thread computes it further down its own stack: it cannot wait for itself. Or
+    /// the run this thread waited for failed: the waiters share its error, rather than
+    /// each running the failing task again in turn.
+    Failed(Error),
     /// The calling thread now owns the run.
     Claimed(Claim),
 }
@@ -59,15 +61,22 @@ impl Node {
     /// that its last reader can take it by move.
     pub(crate) fn begin_run(&self, want: bool) -> Begin {
         let mut st = self.lock();
+        let mut waited = false;
         loop {
             match st.status {
                 Status::Ready if !st.stale => {
                     return Begin::Fresh(want.then(|| st.fresh_value()));
                 }
                 Status::Running => match self.wait_while_running(st) {
-                    Some(guard) => st = guard,
-                    None => return Begin::Reentrant(self.reentrant_error()),
+                    Some(guard) => {
+                        st = guard;
+                        waited = true;
+                    }
+                    None => return Begin::Failed(self.reentrant_error()),
                 },
+                Status::Failed if waited => {
+                    return Begin::Failed(st.error.clone().expect("a failed node has an error"));
+                }
                 Status::Ready | Status::Pending | Status::Failed => break,
             }
         }
