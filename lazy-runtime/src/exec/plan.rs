@@ -250,9 +250,10 @@ impl<'a> Plan<'a> {
         &self.initial
     }
 
-    /// Whether a task is known to be cheap: its operation took under [`CHEAP`] the last
-    /// time it ran on this thread. Handing such a task to another thread costs more than
-    /// running it, so the parallel scheduler runs it where it became ready.
+    /// Whether a task is known to be cheap: its operation took under 10 µs the last time it
+    /// ran (the verdict is kept in the operation's record). Handing such a task to another
+    /// thread costs more than running it, so the parallel scheduler runs it where it became
+    /// ready.
     pub(crate) fn is_cheap(&self, task: TaskId) -> bool {
         self.tasks[task.index()].node.op.is_cheap()
     }

@@ -2,7 +2,7 @@
 //!
 //! This is data-driven execution (slide 5 of the Oz slides): a reader suspends until the
 //! value it needs is available, whoever produces it and whenever. It is the dual of
-//! [`ByNeed`](crate::ByNeed), where the reader's demand starts the computation.
+//! [`ByNeed`](super::ByNeed), where the reader's demand starts the computation.
 
 use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
