@@ -307,6 +307,8 @@ impl Drop for Node {
                 node.drop_input_claims();
                 node.inputs.move_into(&mut stack);
                 // `node` drops here with no inputs left, so its `Drop` does not recurse.
+                // It has been moved out of its allocation, which its folding-table entry
+                // still holds: `table::remove` finds that entry by key, not by address.
             }
         }
     }
