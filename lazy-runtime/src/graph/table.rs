@@ -84,6 +84,7 @@ pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
                 Entry::Occupied(mut entry) => *entry.get_mut() = (h, weak),
                 Entry::Vacant(entry) => {
                     entry.insert((h, weak));
+                    stats::entry_added();
                 }
             }
             node
@@ -102,11 +103,15 @@ pub(crate) fn remove(node: &Node) {
     let h = node.key.prefix();
     let removed = {
         let mut table = shard(&node.key);
-        table
+        let removed = table
             .find_entry(h, |(eh, weak)| *eh == h && weak.strong_count() == 0)
             .ok()
-            .map(|entry| entry.remove().0)
+            .map(|entry| entry.remove().0);
+        removed
     };
+    if removed.is_some() {
+        stats::entry_removed();
+    }
     drop(removed);
 }
 
