@@ -13,6 +13,9 @@
 //!   weak node; the full key is compared on the node itself, so an entry is 16 bytes, not
 //!   the 40 of a map keyed by the digest (at a million nodes the table is the largest
 //!   source of cache misses of building and dropping);
+//! - a shard's buckets follow its length down as well as up: a shard under an eighth full
+//!   (and above `MIN_SHRINK` buckets) shrinks, so the table's memory tracks the live
+//!   nodes, not the most there ever were;
 //! - lock order is table shard, then node state; no shard lock is taken while a node's state
 //!   is locked, and no node or value is dropped while a shard is locked.
 
@@ -26,6 +29,9 @@ use crate::key::Key;
 use crate::stats;
 
 const SHARDS: usize = 64;
+
+/// A shard this small never shrinks.
+const MIN_SHRINK: usize = 1024;
 
 type Shard = Mutex<HashTable<(u64, Weak<Node>)>>;
 
@@ -107,6 +113,14 @@ pub(crate) fn remove(node: &Node) {
             .find_entry(h, |(eh, weak)| *eh == h && weak.strong_count() == 0)
             .ok()
             .map(|entry| entry.remove().0);
+        // A shard that has emptied gives back most of its buckets, so that dropping a big
+        // graph returns the table's memory too: the allocation would otherwise stay, and
+        // pin the heap below it. Shrinking to twice its length once under an eighth full
+        // keeps the cost amortised O(1).
+        let len = table.len();
+        if len * 8 < table.capacity() && table.capacity() > MIN_SHRINK {
+            table.shrink_to(len * 2, |(eh, _)| *eh);
+        }
         removed
     };
     if removed.is_some() {
