@@ -1,4 +1,5 @@
-//! Process-wide counters: how many nodes exist, were built, were folded, and ran.
+//! Process-wide counters: how many nodes exist, were built, were folded, and ran, and how
+//! many entries the folding table holds.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,6 +13,8 @@ struct Counters {
     dropped: AtomicU64,
     folded: AtomicU64,
     executed: AtomicU64,
+    entries_added: AtomicU64,
+    entries_removed: AtomicU64,
 }
 
 /// Every thread's counters, kept after the thread exits so that totals never go back.
@@ -49,6 +52,14 @@ pub(crate) fn executed() {
     bump(|c| &c.executed);
 }
 
+pub(crate) fn entry_added() {
+    bump(|c| &c.entries_added);
+}
+
+pub(crate) fn entry_removed() {
+    bump(|c| &c.entries_removed);
+}
+
 /// A snapshot of the process-wide counters, from [`stats`].
 ///
 /// The counters are shared by every thread of the process; compare two snapshots taken
@@ -64,6 +75,10 @@ pub struct Stats {
     pub folds: u64,
     /// Tasks run.
     pub tasks_executed: u64,
+    /// Entries in the folding table, the index from structural key to node that makes
+    /// equal nodes one. A node that can fold (every node but opaque leaves, input cells and
+    /// impure tasks) has one while it lives, so with no node alive this is zero.
+    pub table_entries: u64,
 }
 
 /// The process-wide counters.
@@ -75,6 +90,8 @@ pub struct Stats {
 /// let x = lazy_runtime::Lazy::new(12_345_678_u64);
 /// let y = lazy_runtime::Lazy::new(12_345_678_u64);
 /// assert!(lazy_runtime::inspect::stats().folds > before.folds);
+/// // One node, so one folding-table entry, at least while `x` lives.
+/// assert!(lazy_runtime::inspect::stats().table_entries >= 1);
 /// # drop((x, y));
 /// ```
 #[must_use]
@@ -90,5 +107,6 @@ pub fn stats() -> Stats {
         nodes_created: created,
         folds: sum(|c| &c.folded),
         tasks_executed: sum(|c| &c.executed),
+        table_entries: sum(|c| &c.entries_added).saturating_sub(sum(|c| &c.entries_removed)),
     }
 }

@@ -2,11 +2,11 @@
 //! A node owns its counters and its state transitions; other modules call its methods.
 
 use std::mem;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::executor::Executor;
-use super::inputs::{Inputs, Volatile};
+use super::inputs::{Inputs, NodeInputs, Volatile};
 use super::state::{NodeState, State, Status};
 use super::table;
 use super::value::{Compute, Erased};
@@ -29,18 +29,16 @@ pub(crate) struct Node {
     pub(crate) key: Key,
     /// The operation (a function's path), or a leaf's type.
     pub(crate) op: &'static Operation,
-    pub(crate) inputs: Inputs,
-    /// The first `strict_inputs` inputs are computed before the task runs; the rest are
-    /// handed to it unforced.
-    strict_inputs: usize,
+    /// The inputs, how many of them are strict, and whether the folding table has an
+    /// entry for this node.
+    pub(crate) inputs: NodeInputs,
     pub(crate) compute: Option<Compute>,
-    /// Whether the folding table has an entry for this node.
-    interned: bool,
     /// Reasons to keep the value: user-held [`Lazy`](crate::Lazy) handles pointing at this
     /// node, plus consumers that have not started yet and will read it (claims). One
     /// counter for both, so that a handle moved into a new node becomes its claim without
-    /// a lock or an atomic operation.
-    pub(super) keep: AtomicUsize,
+    /// a lock or an atomic operation. 32 bits, with the overflow check `Arc` makes on its
+    /// own count: the 4 bytes saved put a node in a smaller allocator size class.
+    pub(super) keep: AtomicU32,
     /// How many times building a node returned this one instead of a new one. Written only
     /// under the node's folding-table shard lock.
     folds: AtomicU32,
@@ -59,16 +57,14 @@ pub(crate) struct Node {
 
 impl Node {
     /// A node with one `keep` count, for the handle its builder will make.
-    fn with(key: Key, op: &'static Operation, interned: bool, state: State) -> Node {
+    fn with(key: Key, op: &'static Operation, inputs: NodeInputs, state: State) -> Node {
         stats::node_created();
         Node {
             key,
             op,
-            inputs: Inputs::Zero,
-            strict_inputs: 0,
+            inputs,
             compute: None,
-            interned,
-            keep: AtomicUsize::new(1),
+            keep: AtomicU32::new(1),
             folds: AtomicU32::new(0),
             runs: AtomicU32::new(0),
             state: Mutex::new(state),
@@ -81,7 +77,7 @@ impl Node {
     pub(crate) fn leaf(key: Key, op: &'static Operation, value: Erased, interned: bool) -> Node {
         let mut state = State::new(Status::Ready);
         state.value = Some(value);
-        Node::with(key, op, interned, state)
+        Node::with(key, op, NodeInputs::none(interned), state)
     }
 
     /// A leaf whose value can change ([`Input`](crate::Input)): never interned, volatile.
@@ -104,9 +100,8 @@ impl Node {
     ) -> Node {
         let mut state = State::new(Status::Pending);
         state.holds_claims = true;
-        let mut node = Node::with(key, op, interned, state);
-        node.inputs = inputs;
-        node.strict_inputs = strict_inputs;
+        let inputs = NodeInputs::new(inputs, strict_inputs, interned);
+        let mut node = Node::with(key, op, inputs, state);
         node.volatile = volatile;
         node.compute = Some(compute);
         node
@@ -144,11 +139,11 @@ impl Node {
     }
 
     pub(crate) fn strict(&self) -> &[Arc<Node>] {
-        &self.inputs.as_slice()[..self.strict_inputs]
+        &self.inputs.as_slice()[..self.inputs.strict()]
     }
 
     pub(crate) fn deferred(&self) -> &[Arc<Node>] {
-        &self.inputs.as_slice()[self.strict_inputs..]
+        &self.inputs.as_slice()[self.inputs.strict()..]
     }
 
     pub(crate) fn is_volatile(&self) -> bool {
@@ -224,7 +219,13 @@ impl Node {
 
     /// Adds a reason to keep the value (a handle or a claim).
     pub(crate) fn add_keep(&self) {
-        self.keep.fetch_add(1, Ordering::Relaxed);
+        let before = self.keep.fetch_add(1, Ordering::Relaxed);
+        // As `Arc` does: two billion handles to one node are handles leaked in a loop, and
+        // wrapping round would release a value still in use. Half the range is left for
+        // the threads that may add one before this one aborts.
+        if before > u32::MAX / 2 {
+            std::process::abort();
+        }
     }
 
     /// Gives back one handle or claim; releases the value if that was the last reason to
@@ -287,14 +288,14 @@ impl Node {
                 self.name()
             );
         }
-        assert!(self.strict_inputs <= self.inputs.as_slice().len());
+        assert!(self.inputs.strict() <= self.inputs.as_slice().len());
     }
 }
 
 impl Drop for Node {
     fn drop(&mut self) {
         stats::node_dropped();
-        if self.interned {
+        if self.inputs.interned() {
             table::remove(self);
         }
         self.drop_input_claims();
@@ -307,6 +308,8 @@ impl Drop for Node {
                 node.drop_input_claims();
                 node.inputs.move_into(&mut stack);
                 // `node` drops here with no inputs left, so its `Drop` does not recurse.
+                // It has been moved out of its allocation, which its folding-table entry
+                // still holds: `table::remove` finds that entry by key, not by address.
             }
         }
     }
@@ -318,5 +321,25 @@ impl Node {
         if mem::take(&mut st.holds_claims) {
             self.release_input_claims();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::mem::size_of;
+    use std::sync::Mutex;
+
+    use super::{Node, NodeInputs, State};
+
+    /// A node lives in an `Arc` (two counts, 16 bytes, before it), and glibc's malloc hands
+    /// out chunks of 8 bytes of header plus a multiple of 16: a node of 216 bytes takes a
+    /// 240-byte chunk, one of 217 to 232 bytes a 256-byte one. The state's fields are the
+    /// types its transitions use; its size is their sum.
+    #[test]
+    fn a_node_fits_its_allocator_size_class() {
+        assert_eq!(size_of::<NodeInputs>(), 24, "the count and flag sit in the tag's padding");
+        assert_eq!(size_of::<State>(), 96);
+        assert_eq!(size_of::<Mutex<State>>(), 104);
+        assert!(size_of::<Node>() <= 216, "a node is {} bytes", size_of::<Node>());
     }
 }

@@ -4,11 +4,18 @@
 //! - at most one live, interned node per key: building a node whose key is present returns
 //!   the existing node;
 //! - the table holds weak references only, so it never keeps a node alive; a node removes
-//!   its own entry when it is dropped, unless the entry already names a newer node;
+//!   its own entry when it is dropped, unless the entry already names a newer node. The
+//!   entry is found by the key's hash and by its node being dead, not by the node's
+//!   address: a node freed as the last input of a dropped node has been moved out of its
+//!   allocation (see `Node`'s `Drop`), and its entry's weak reference is what keeps that
+//!   allocation, so an entry left behind would keep its memory for good;
 //! - an entry is the key's first eight bytes (its hash: keys are uniform digests) and the
 //!   weak node; the full key is compared on the node itself, so an entry is 16 bytes, not
 //!   the 40 of a map keyed by the digest (at a million nodes the table is the largest
 //!   source of cache misses of building and dropping);
+//! - a shard's buckets follow its length down as well as up: a shard under an eighth full
+//!   (and above `MIN_SHRINK` buckets) shrinks, so the table's memory tracks the live
+//!   nodes, not the most there ever were;
 //! - lock order is table shard, then node state; no shard lock is taken while a node's state
 //!   is locked, and no node or value is dropped while a shard is locked.
 
@@ -22,6 +29,9 @@ use crate::key::Key;
 use crate::stats;
 
 const SHARDS: usize = 64;
+
+/// A shard this small never shrinks.
+const MIN_SHRINK: usize = 1024;
 
 type Shard = Mutex<HashTable<(u64, Weak<Node>)>>;
 
@@ -80,6 +90,7 @@ pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
                 Entry::Occupied(mut entry) => *entry.get_mut() = (h, weak),
                 Entry::Vacant(entry) => {
                     entry.insert((h, weak));
+                    stats::entry_added();
                 }
             }
             node
@@ -89,11 +100,84 @@ pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
     node
 }
 
+/// Removes the entry of `node`, which is being dropped: an entry with its key's hash whose
+/// node is dead. Any dead entry with that hash may go (its node is dropped or being dropped,
+/// and its own removal then finds nothing); a live one names a newer node with the same key.
+/// The entry's weak reference is freed after the shard is unlocked, and with it the node's
+/// allocation.
 pub(crate) fn remove(node: &Node) {
-    let mut table = shard(&node.key);
-    if let Ok(entry) = table.find_entry(node.key.prefix(), |(_, weak)| {
-        std::ptr::eq(weak.as_ptr(), node)
-    }) {
-        entry.remove();
+    let h = node.key.prefix();
+    let removed = {
+        let mut table = shard(&node.key);
+        let removed = table
+            .find_entry(h, |(eh, weak)| *eh == h && weak.strong_count() == 0)
+            .ok()
+            .map(|entry| entry.remove().0);
+        // A shard that has emptied gives back most of its buckets, so that dropping a big
+        // graph returns the table's memory too: the allocation would otherwise stay, and
+        // pin the heap below it. Shrinking to twice its length once under an eighth full
+        // keeps the cost amortised O(1).
+        let len = table.len();
+        if len * 8 < table.capacity() && table.capacity() > MIN_SHRINK {
+            table.shrink_to(len * 2, |(eh, _)| *eh);
+        }
+        removed
+    };
+    if removed.is_some() {
+        stats::entry_removed();
+    }
+    drop(removed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard;
+    use crate::key::Key;
+    use crate::task::{Op, task};
+    use crate::{Lazy, Value};
+
+    /// Entries with `key`'s hash, live or dead.
+    fn entries(key: &Key) -> usize {
+        let h = key.prefix();
+        shard(key).iter().filter(|(eh, _)| *eh == h).count()
+    }
+
+    fn inc(x: Lazy<u64>) -> Lazy<u64> {
+        task(Op::function("table::tests::inc"), (x,), |(x,): (u64,)| {
+            x.wrapping_add(1)
+        })
+    }
+
+    fn keys<T: Value>(nodes: &[&Lazy<T>]) -> Vec<Key> {
+        nodes.iter().map(|n| n.key()).collect()
+    }
+
+    #[test]
+    fn a_node_freed_as_the_input_of_a_dropped_node_removes_its_entry() {
+        // Values no other test builds, so that no other node shares these keys.
+        let leaf = Lazy::new(0x7ab1_e000_0000_0001_u64);
+        let one = inc(leaf.clone());
+        let two = inc(one.clone());
+        let all = keys(&[&leaf, &one, &two]);
+        assert!(all.iter().all(|k| entries(k) == 1));
+        drop((leaf, one));
+        // `two` is the last owner of `one`, and `one` of the leaf: both are freed by the
+        // loop in `Node`'s `Drop`, moved out of their allocations.
+        drop(two);
+        assert_eq!(all.iter().map(entries).collect::<Vec<_>>(), [0, 0, 0]);
+    }
+
+    #[test]
+    fn a_node_still_held_keeps_its_entry_when_its_reader_is_dropped() {
+        let leaf = Lazy::new(0x7ab1_e000_0000_0002_u64);
+        let key = leaf.key();
+        drop(leaf);
+        assert_eq!(entries(&key), 0);
+        let again = Lazy::new(0x7ab1_e000_0000_0002_u64);
+        let with_input = inc(again.clone());
+        drop(with_input);
+        assert_eq!(entries(&key), 1, "the leaf is still held");
+        drop(again);
+        assert_eq!(entries(&key), 0);
     }
 }
