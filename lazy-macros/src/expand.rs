@@ -1,4 +1,4 @@
-//! Turns a [`Plan`] into the generated function. Never reports user errors.
+//! Turns a [`Lowering`] into the generated function. Never reports user errors.
 //!
 //! Both shapes keep the user's attributes, visibility, name and generics, and change the
 //! signature the same way: each parameter `x: T` becomes `x: impl IntoLazy<T>` (so callers
@@ -8,21 +8,23 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::{GenericParam, Generics, ItemFn};
 
-use crate::analyse::{Kind, Plan};
+use crate::analyse::{Kind, Lowering};
 use crate::model::Function;
 use crate::rewrite::Rewriter;
 use crate::{hygiene, paths};
 
-pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
-    match &plan.kind {
-        Kind::Task { impure } if plan.function.receiver.is_some() || plan.function.names_self => {
-            expand_method_task(&plan.function, *impure)
+pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
+    match &lowering.kind {
+        Kind::Task { impure }
+            if lowering.function.receiver.is_some() || lowering.function.names_self =>
+        {
+            expand_method_task(&lowering.function, *impure)
         }
-        Kind::Task { impure } => expand_task(&plan.function, *impure),
+        Kind::Task { impure } => expand_task(&lowering.function, *impure),
         Kind::Inline(body) => {
             let mut rewriter = Rewriter::default();
             let contents = rewriter.block_contents(body);
-            expand_inline(&plan.function, rewriter.calls, &contents)
+            expand_inline(&lowering.function, rewriter.calls, &contents)
         }
     }
 }

@@ -1,18 +1,25 @@
 //! Attribute macros of the `lazy` crate. Use them through `lazy`, which documents them.
 //!
-//! Layout: `args` (the attribute grammar) → `model` (the validated function) → `analyse`
-//! (a `Plan`, no tokens) → `expand` / `rewrite` (tokens, no user errors);
-//! `paths`, `hygiene` and `error` hold what every stage shares.
+//! Layout, each stage importing only from the stages before it:
+//!
+//! - `args`: the attribute grammar, as one `Args` value;
+//! - `model`: the validated function, borrowed from the syn tree;
+//! - `analyse/`: what to generate, a `Lowering` (one task, or the inline body as `Step`s);
+//!   all user errors of the body, no tokens; one file per construct family;
+//! - `expand` and `rewrite`: tokens from a `Lowering` (`rewrite` lowers the inline body's
+//!   steps), never a user error;
+//! - `paths`, `hygiene` and `error`: what every stage shares, importing no stage;
+//! - `stream/`: the stream macros, on their own.
 
 mod analyse;
 mod args;
 mod error;
 mod expand;
 mod hygiene;
-// Stream macros (`stream/`): `comp!` comprehensions and `#[lazy_stream]` producers.
 mod model;
 mod paths;
 mod rewrite;
+// Stream macros (`stream/`): `comp!` comprehensions and `#[lazy_stream]` producers.
 mod stream;
 
 use proc_macro::TokenStream;
@@ -98,7 +105,7 @@ mod entry {
     use proc_macro2::TokenStream;
     use quote::ToTokens;
 
-    use crate::analyse::Plan;
+    use crate::analyse::Lowering;
     use crate::args::{Args, Macro};
     use crate::model::Function;
 
@@ -128,8 +135,8 @@ mod entry {
     ) -> syn::Result<TokenStream> {
         let args = Args::parse(attr, args)?;
         let function = Function::from_syn(&args, item)?;
-        let plan = Plan::from_function(&args, function)?;
-        Ok(crate::expand::expand(&plan))
+        let lowering = Lowering::from_function(&args, function)?;
+        Ok(crate::expand::expand(&lowering))
     }
 }
 
