@@ -8,7 +8,7 @@
 //! The lowered code is meant to be read with `cargo expand`: operators stay operators (they
 //! are implemented on `Lazy`), and everything else is one named call into `__private::lift`.
 
-use proc_macro2::{Group, Ident, TokenStream, TokenTree};
+use proc_macro2::{Group, Ident, Literal, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{AngleBracketedGenericArguments, Member, Path, UnOp};
 
@@ -21,14 +21,39 @@ pub(crate) struct Rewriter {
     /// Whether the body calls functions or names constants, so the dispatch traits must be
     /// in scope.
     pub(crate) calls: bool,
+    /// Whether the body has operations keyed by the scope they are written in (methods,
+    /// fields, struct literals), so the body must bind its scope.
+    pub(crate) scoped: bool,
+    /// The numbers of the enclosing blocks that declare items, innermost last.
+    item_blocks: Vec<u32>,
 }
 
 impl Rewriter {
     /// The statements and tail of `block`, without braces.
     pub(crate) fn block_contents(&mut self, block: &Block) -> TokenStream {
+        if let Some(number) = block.items {
+            self.item_blocks.push(number);
+        }
         let stmts: Vec<TokenStream> = block.stmts.iter().map(|s| self.stmt(s)).collect();
         let tail = self.step(&block.tail);
+        if block.items.is_some() {
+            self.item_blocks.pop();
+        }
         quote! { #(#stmts)* #tail }
+    }
+
+    /// The scope an operation written here is keyed with: the body's, or inside a block
+    /// that declares items, that block's.
+    fn scope(&mut self) -> TokenStream {
+        self.scoped = true;
+        let scope = hygiene::scope();
+        match self.item_blocks.last() {
+            Some(&number) => {
+                let number = Literal::u32_unsuffixed(number);
+                quote!(#scope.in_block(#number))
+            }
+            None => scope.to_token_stream(),
+        }
     }
 
     fn stmt(&mut self, stmt: &Stmt) -> TokenStream {
@@ -185,7 +210,8 @@ impl Rewriter {
         let (this, rest) = names
             .split_first()
             .expect("bug in #[autodask(inline)]: a method call without receiver");
-        quote_spanned!(step.span=> #lift::apply(#label, (#receiver, #(#args,)*), |(#(#names,)*)| #this.#method #turbofish(#(#rest),*)))
+        let scope = self.scope();
+        quote_spanned!(step.span=> #lift::apply_in(#scope, #label, (#receiver, #(#args,)*), |(#(#names,)*)| #this.#method #turbofish(#(#rest),*)))
     }
 
     /// `a.x`, `a.0`.
@@ -194,7 +220,8 @@ impl Rewriter {
         let label = format!(".{}", member_name(member));
         let base = self.step(base);
         let value = hygiene::arg(0);
-        quote_spanned!(step.span=> #lift::apply(#label, (#base,), |(#value,)| #value.#member))
+        let scope = self.scope();
+        quote_spanned!(step.span=> #lift::apply_in(#scope, #label, (#base,), |(#value,)| #value.#member))
     }
 
     /// `[a; N]`: the length is a const generic argument.
@@ -245,7 +272,9 @@ impl Rewriter {
             }
             None => (None, None, None),
         };
-        quote_spanned!(step.span=> #lift::apply(
+        let scope = self.scope();
+        quote_spanned!(step.span=> #lift::apply_in(
+            #scope,
             #label,
             (#(#values,)* #rest_value),
             |(#(#bindings,)* #rest_binding)| #path { #(#members: #bindings,)* #rest_expr },

@@ -23,6 +23,7 @@ impl Analyser {
                 "an empty block has no value to defer; end it with an expression"
             );
         };
+        let items = self.number_item_block(block);
         let mut stmts = Vec::new();
         for stmt in init {
             if let Some(stmt) = self.stmt(stmt)? {
@@ -50,13 +51,17 @@ impl Analyser {
         Ok(Block {
             stmts,
             tail: Box::new(tail),
+            items,
         })
     }
 
     fn stmt(&mut self, stmt: &syn::Stmt) -> syn::Result<Option<Stmt>> {
         match stmt {
             syn::Stmt::Local(local) => self.local(local).map(Some),
-            syn::Stmt::Item(item) => Ok(Some(Stmt::Item(item.clone()))),
+            syn::Stmt::Item(item) => {
+                self.check_item(item)?;
+                Ok(Some(Stmt::Item(item.clone())))
+            }
             syn::Stmt::Macro(mac) => {
                 self.macro_call(&mac.mac)?;
                 bail!(

@@ -13,7 +13,9 @@
 //! - `calls`: function calls, `inline(f)(..)`, method calls and macros;
 //! - `data`: tuples, arrays, struct literals, fields, indexing and casts;
 //! - `control`: blocks used as expressions and `if`;
-//! - `reject`: every expression that cannot be deferred, with its message.
+//! - `reject`: every expression that cannot be deferred, with its message;
+//! - `scope`: what decides the names an operation resolves (items declared in the body,
+//!   generics), so that operations fold only when they run the same code.
 
 mod bindings;
 mod calls;
@@ -22,6 +24,7 @@ mod data;
 mod expr;
 mod names;
 mod reject;
+mod scope;
 #[cfg(test)]
 mod test;
 
@@ -47,7 +50,20 @@ pub(crate) enum Kind {
     /// `#[lazy]`, `#[autodask]`: the body runs unchanged inside one task node.
     Task { impure: bool },
     /// `#[autodask(inline)]`: the body, as graph-building steps.
-    Inline(Block),
+    Inline { body: Block, names: NameScope },
+}
+
+/// What decides the names that an inlined body's method calls, field accesses and struct
+/// literals resolve (the traits in scope, the fields visible, the item a path names); their
+/// nodes are keyed with it (`lift::Scope`, `docs/semantics.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NameScope {
+    /// The module alone: the function is not generic, has no `where` clause and declares
+    /// no items, so operations of two such functions of one module may fold (if the
+    /// function turns out to be in an impl, the runtime falls back to the function).
+    Module,
+    /// The function instance: its generic arguments or its items take part.
+    Function,
 }
 
 /// A block of the rewritten body: its statements and the step it evaluates to.
@@ -55,6 +71,10 @@ pub(crate) enum Kind {
 pub(crate) struct Block {
     pub(crate) stmts: Vec<Stmt>,
     pub(crate) tail: Box<Step>,
+    /// For a block that declares items (`use`, `fn`, `trait`, ...), its number among the
+    /// body's blocks that do, from 1 in source order: the names used inside it resolve in
+    /// its own scope. `None` for a block that declares none.
+    pub(crate) items: Option<u32>,
 }
 
 /// A statement of the rewritten body.
@@ -114,14 +134,15 @@ pub(crate) enum StepKind {
     Call { callee: Expr, args: Vec<Step> },
     /// `inline(f)(a, b)`: `f` is called on the lazy values themselves.
     InlineCall { callee: Expr, args: Vec<Step> },
-    /// `a.m::<T>(b)`: keyed by the method's name and the types involved.
+    /// `a.m::<T>(b)`: keyed by the method's name, the types involved and the scope it is
+    /// written in, which decides the traits in scope.
     Method {
         receiver: Box<Step>,
         method: Ident,
         turbofish: Option<AngleBracketedGenericArguments>,
         args: Vec<Step>,
     },
-    /// `a.x`, `a.0`.
+    /// `a.x`, `a.0`: keyed by scope too, since privacy decides which field auto-deref finds.
     Field { base: Box<Step>, member: Member },
     /// `a[i]`.
     Index { base: Box<Step>, index: Box<Step> },
@@ -135,7 +156,7 @@ pub(crate) enum StepKind {
     Vec(Vec<Step>),
     /// `vec![a; n]`.
     VecRepeat { item: Box<Step>, count: Box<Step> },
-    /// `P { x: a, y: b, ..rest }`.
+    /// `P { x: a, y: b, ..rest }`: keyed by scope too, since `P` may name an enum variant.
     Struct {
         path: Path,
         fields: Vec<(Member, Step)>,
@@ -176,9 +197,10 @@ impl<'a> Lowering<'a> {
             analyser.bind(ident, Origin::Argument);
         }
         let body = analyser.block(&function.item.block, true)?;
+        let names = scope::body_scope(&function, &analyser);
         Ok(Lowering {
             function,
-            kind: Kind::Inline(body),
+            kind: Kind::Inline { body, names },
         })
     }
 }

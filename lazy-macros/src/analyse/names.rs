@@ -12,10 +12,14 @@ pub(super) enum Origin {
     Binding,
 }
 
-/// The walk's state: the lazy names in scope.
+/// The walk's state: the lazy names in scope, and the items the body declares.
 pub(super) struct Analyser {
     /// Lazy names in scope, innermost block last.
     scopes: Vec<Vec<(String, Origin)>>,
+    /// How many blocks seen so far declare items.
+    pub(super) item_blocks: u32,
+    /// The names of the items declared so far that have a path of their own.
+    pub(super) item_names: Vec<Ident>,
 }
 
 impl Analyser {
@@ -23,6 +27,8 @@ impl Analyser {
     pub(super) fn new() -> Analyser {
         Analyser {
             scopes: vec![Vec::new()],
+            item_blocks: 0,
+            item_names: Vec::new(),
         }
     }
 
