@@ -86,13 +86,17 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// crate's `docs/rewrite.md` has the table). A call to another lazy function composes; a
 /// call to a plain function becomes a deferred call node keyed by its path;
 /// `inline(f)(a, b)` enters a generic plain function on the lazy values themselves.
+/// Method calls, fields and struct literals are keyed with the scope they are written in
+/// (the module, or for a generic function or one declaring items, the function instance),
+/// since that decides what their names resolve to.
 ///
 /// # Errors
 ///
 /// Besides the errors of [`lazy`](macro@lazy), `inline` rejects every construct that
 /// would have to look at a lazy value to go on (`for`/`while`/`loop`, `match`, `if let`,
 /// `strict(...)`, an early `return`, `&mut`, `unsafe`, side-effecting macros), naming the
-/// value involved and suggesting `#[autodask]` without `inline`, or `#[lazy]`.
+/// value involved and suggesting `#[autodask]` without `inline`, or `#[lazy]`. It also
+/// rejects two items of one name in the body, which would share a path.
 /// `#[autodask(inlne)]` suggests `inline`.
 #[proc_macro_attribute]
 pub fn autodask(args: TokenStream, item: TokenStream) -> TokenStream {
