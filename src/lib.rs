@@ -80,7 +80,10 @@
 //!   side-effecting macros such as `println!`, each with a message naming the value and
 //!   suggesting `#[autodask]` without `inline`, or `#[lazy]`;
 //! - methods take `self` by value only, and `#[autodask(inline)]` takes no `self` at all:
-//!   its body is rewritten around its parameters.
+//!   its body is rewritten around its parameters;
+//! - an `#[autodask(inline)]` body may not declare two items of one name (one `fn helper`
+//!   in each of two blocks): they would share a path, so their operations could not be
+//!   told apart.
 
 #![warn(missing_docs)]
 

@@ -62,10 +62,17 @@ fn rebuilt(p: Point, __lazy_0: f64) -> Point {
     }
 }
 
+/// A parameter named like the local that holds the body's scope.
+#[::lazy::autodask(inline)]
+fn rooted(__lazy_scope: f64) -> f64 {
+    __lazy_scope.sqrt()
+}
+
 #[test]
 fn shadowed_names_do_not_capture_generated_code() {
     assert_eq!(::lazy::strict(fused(2, 3)), 20);
     assert_eq!(::lazy::strict(generic(2_i64, 3_i64)), 5);
     let p = rebuilt(Point { x: 8.0, y: 1.0 }, 2.0);
     assert_eq!(::lazy::strict(p), Point { x: 4.0, y: 2.0 });
+    assert!((::lazy::strict(rooted(9.0)) - 3.0).abs() < 1e-12);
 }

@@ -42,6 +42,18 @@ pub fn mixed(a: f64, xs: Vec<f64>, flag: bool) -> (f64, Vec<f64>) {
     (scale(picked, 3.0) + doubled[1], doubled)
 }
 
+/// A generic inlined function with a method call and a block that declares an item: its
+/// scope binding, instance item and block scopes.
+#[autodask(inline)]
+pub fn rounded<T: Into<f64> + Copy>(x: T, places: i32) -> f64 {
+    let scale = {
+        use std::ops::Mul;
+        10.0_f64.powi(places).mul(1.0)
+    };
+    let value: f64 = x.into();
+    (value * scale).round() / scale
+}
+
 #[test]
 fn expansions_are_lint_clean() {
     let (x, v) = strict(mixed(4.0, vec![1.0], true));
@@ -50,4 +62,5 @@ fn expansions_are_lint_clean() {
     assert_eq!(strict(largest(3, 9)), 9);
     assert_eq!(strict(total(vec![1, 2])), 3);
     let _ = touch(1);
+    assert!((strict(rounded(2.345_f32, 2)) - 2.35).abs() < 1e-9);
 }

@@ -1,4 +1,4 @@
-//! Turns a [`Plan`] into the generated function. Never reports user errors.
+//! Turns a [`Lowering`] into the generated function. Never reports user errors.
 //!
 //! Both shapes keep the user's attributes, visibility, name and generics, and change the
 //! signature the same way: each parameter `x: T` becomes `x: impl IntoLazy<T>` (so callers
@@ -6,23 +6,34 @@
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
 use syn::{GenericParam, Generics, ItemFn};
 
-use crate::analyse::{Kind, Plan};
+use crate::analyse::{Kind, Lowering, NameScope};
 use crate::model::Function;
 use crate::rewrite::Rewriter;
 use crate::{hygiene, paths};
 
-pub(crate) fn expand(plan: &Plan<'_>) -> TokenStream {
-    match &plan.kind {
-        Kind::Task { impure } if plan.function.receiver.is_some() || plan.function.names_self => {
-            expand_method_task(&plan.function, *impure)
+pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
+    match &lowering.kind {
+        Kind::Task { impure }
+            if lowering.function.receiver.is_some() || lowering.function.names_self =>
+        {
+            expand_method_task(&lowering.function, *impure)
         }
-        Kind::Task { impure } => expand_task(&plan.function, *impure),
-        Kind::Inline(body) => {
+        Kind::Task { impure } => expand_task(&lowering.function, *impure),
+        Kind::Inline { body, names } => {
             let mut rewriter = Rewriter::default();
             let contents = rewriter.block_contents(body);
-            expand_inline(&plan.function, rewriter.calls, &contents)
+            let scope = rewriter
+                .scoped
+                .then(|| inline_scope(&lowering.function, *names));
+            expand_inline(
+                &lowering.function,
+                rewriter.calls,
+                scope.as_ref(),
+                &contents,
+            )
         }
     }
 }
@@ -149,7 +160,7 @@ fn expand_method_task(function: &Function<'_>, impure: bool) -> TokenStream {
         .output
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
     let body = crate::rewrite::rename_self(block.to_token_stream(), &this);
-    let (key_params, key_args) = key_generics(&sig.generics);
+    let (key_params, key_args) = key_generics(&sig.generics, true);
     let op = op_constructor(impure);
     let outer = outer_signature(function);
     let cutoff = cutoff(function);
@@ -168,11 +179,16 @@ fn expand_method_task(function: &Function<'_>, impure: bool) -> TokenStream {
     }
 }
 
-/// The naming function's generics: `Self` and the function's own type and const parameters,
-/// unbounded, so the key distinguishes `Wrapper<i64>::f` from `Wrapper<f64>::f`.
-fn key_generics(generics: &Generics) -> (TokenStream, TokenStream) {
-    let mut params = vec![quote!(__LazySelf: ?::core::marker::Sized)];
-    let mut args = vec![quote!(Self)];
+/// A naming function's generics: the function's own type and const parameters, unbounded,
+/// led by `Self` if `with_self`, so the key distinguishes `Wrapper<i64>::f` from
+/// `Wrapper<f64>::f`.
+fn key_generics(generics: &Generics, with_self: bool) -> (TokenStream, TokenStream) {
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    if with_self {
+        params.push(quote!(__LazySelf: ?::core::marker::Sized));
+        args.push(quote!(Self));
+    }
     for param in &generics.params {
         match param {
             GenericParam::Type(ty) => {
@@ -193,7 +209,12 @@ fn key_generics(generics: &Generics) -> (TokenStream, TokenStream) {
 
 /// `#[autodask(inline)]`: the parameters become nodes and the rewritten body adds its
 /// operations to the caller's graph; there is no node for the call itself.
-fn expand_inline(function: &Function<'_>, calls: bool, contents: &TokenStream) -> TokenStream {
+fn expand_inline(
+    function: &Function<'_>,
+    calls: bool,
+    scope: Option<&TokenStream>,
+    contents: &TokenStream,
+) -> TokenStream {
     let lazy = paths::lazy();
     let into_lazy = paths::into_lazy();
     let lift = paths::lift();
@@ -215,9 +236,37 @@ fn expand_inline(function: &Function<'_>, calls: bool, contents: &TokenStream) -
         #(#attrs)*
         #vis #outer {
             #dispatch
+            #scope
             #(#params)*
             #contents
         }
+    }
+}
+
+/// The binding of an inlined body's scope, `let __lazy_scope = Scope::module(..);`, which its
+/// methods, fields and struct literals are keyed with. A generic function's scope names
+/// its instance through an empty item generic like it, declared first.
+fn inline_scope(function: &Function<'_>, names: NameScope) -> TokenStream {
+    let lift = paths::lift();
+    let scope = hygiene::scope();
+    let name = function.item.sig.ident.unraw().to_string();
+    let module = quote!(::core::module_path!());
+    if names == NameScope::Module {
+        return quote! { let #scope = #lift::Scope::module(#module, #name); };
+    }
+    let Some(args) = turbofish(&function.item.sig.generics) else {
+        return quote! { let #scope = #lift::Scope::function(#module, #name, ""); };
+    };
+    let instance_fn = hygiene::instance_fn();
+    let (params, _) = key_generics(&function.item.sig.generics, false);
+    quote! {
+        #[doc(hidden)]
+        fn #instance_fn<#params>() {}
+        let #scope = #lift::Scope::function(
+            #module,
+            #name,
+            ::core::any::type_name_of_val(&#instance_fn #args),
+        );
     }
 }
 

@@ -23,3 +23,15 @@ pub(crate) fn local(name: &str) -> Ident {
 pub(crate) fn arg(n: usize) -> Ident {
     local(&format!("__lazy_{n}"))
 }
+
+/// The local holding the scope an inlined body's methods, fields and struct literals are
+/// keyed with (`lift::Scope`).
+pub(crate) fn scope() -> Ident {
+    local("__lazy_scope")
+}
+
+/// The empty item generic like an inlined function, whose type name names the function's
+/// instance in its scope.
+pub(crate) fn instance_fn() -> Ident {
+    Ident::new("__lazy_instance", Span::call_site())
+}

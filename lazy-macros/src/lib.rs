@@ -1,18 +1,25 @@
 //! Attribute macros of the `lazy` crate. Use them through `lazy`, which documents them.
 //!
-//! Layout: `args` (the attribute grammar) → `model` (the validated function) → `analyse`
-//! (a `Plan`, no tokens) → `expand` / `rewrite` (tokens, no user errors);
-//! `paths`, `hygiene` and `error` hold what every stage shares.
+//! Layout, each stage importing only from the stages before it:
+//!
+//! - `args`: the attribute grammar, as one `Args` value;
+//! - `model`: the validated function, borrowed from the syn tree;
+//! - `analyse/`: what to generate, a `Lowering` (one task, or the inline body as `Step`s);
+//!   all user errors of the body, no tokens; one file per construct family;
+//! - `expand` and `rewrite`: tokens from a `Lowering` (`rewrite` lowers the inline body's
+//!   steps), never a user error;
+//! - `paths`, `hygiene` and `error`: what every stage shares, importing no stage;
+//! - `stream/`: the stream macros, on their own.
 
 mod analyse;
 mod args;
 mod error;
 mod expand;
 mod hygiene;
-// Stream macros (`stream/`): `comp!` comprehensions and `#[lazy_stream]` producers.
 mod model;
 mod paths;
 mod rewrite;
+// Stream macros (`stream/`): `comp!` comprehensions and `#[lazy_stream]` producers.
 mod stream;
 
 use proc_macro::TokenStream;
@@ -79,13 +86,17 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// crate's `docs/rewrite.md` has the table). A call to another lazy function composes; a
 /// call to a plain function becomes a deferred call node keyed by its path;
 /// `inline(f)(a, b)` enters a generic plain function on the lazy values themselves.
+/// Method calls, fields and struct literals are keyed with the scope they are written in
+/// (the module, or for a generic function or one declaring items, the function instance),
+/// since that decides what their names resolve to.
 ///
 /// # Errors
 ///
 /// Besides the errors of [`lazy`](macro@lazy), `inline` rejects every construct that
 /// would have to look at a lazy value to go on (`for`/`while`/`loop`, `match`, `if let`,
 /// `strict(...)`, an early `return`, `&mut`, `unsafe`, side-effecting macros), naming the
-/// value involved and suggesting `#[autodask]` without `inline`, or `#[lazy]`.
+/// value involved and suggesting `#[autodask]` without `inline`, or `#[lazy]`. It also
+/// rejects two items of one name in the body, which would share a path.
 /// `#[autodask(inlne)]` suggests `inline`.
 #[proc_macro_attribute]
 pub fn autodask(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -98,7 +109,7 @@ mod entry {
     use proc_macro2::TokenStream;
     use quote::ToTokens;
 
-    use crate::analyse::Plan;
+    use crate::analyse::Lowering;
     use crate::args::{Args, Macro};
     use crate::model::Function;
 
@@ -128,8 +139,8 @@ mod entry {
     ) -> syn::Result<TokenStream> {
         let args = Args::parse(attr, args)?;
         let function = Function::from_syn(&args, item)?;
-        let plan = Plan::from_function(&args, function)?;
-        Ok(crate::expand::expand(&plan))
+        let lowering = Lowering::from_function(&args, function)?;
+        Ok(crate::expand::expand(&lowering))
     }
 }
 

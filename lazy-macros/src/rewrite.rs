@@ -1,18 +1,18 @@
 //! Lowers an analysed inline body into graph-building code.
 //!
-//! Every [`Node`] becomes an expression of type `Lazy<_>`. This is a recursive lowering over
-//! the plan's tree rather than a `VisitMut` over the user's syntax: every expression changes
+//! Every [`Step`] becomes an expression of type `Lazy<_>`. This is a recursive lowering over
+//! the analysed tree rather than a `VisitMut` over the user's syntax: every expression changes
 //! type (`T` becomes `Lazy<T>`), so rewriting in place would only ever hold half-converted
 //! trees. The analysis has already rejected what cannot be rewritten, so nothing here fails.
 //!
 //! The lowered code is meant to be read with `cargo expand`: operators stay operators (they
 //! are implemented on `Lazy`), and everything else is one named call into `__private::lift`.
 
-use proc_macro2::{Group, Ident, TokenStream, TokenTree};
+use proc_macro2::{Group, Ident, Literal, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
-use syn::{Member, UnOp};
+use syn::{AngleBracketedGenericArguments, Member, Path, UnOp};
 
-use crate::analyse::{Block, Node, NodeKind, Stmt};
+use crate::analyse::{Block, Step, StepKind, Stmt};
 use crate::{hygiene, paths};
 
 /// The lowering of one body.
@@ -21,14 +21,39 @@ pub(crate) struct Rewriter {
     /// Whether the body calls functions or names constants, so the dispatch traits must be
     /// in scope.
     pub(crate) calls: bool,
+    /// Whether the body has operations keyed by the scope they are written in (methods,
+    /// fields, struct literals), so the body must bind its scope.
+    pub(crate) scoped: bool,
+    /// The numbers of the enclosing blocks that declare items, innermost last.
+    item_blocks: Vec<u32>,
 }
 
 impl Rewriter {
     /// The statements and tail of `block`, without braces.
     pub(crate) fn block_contents(&mut self, block: &Block) -> TokenStream {
+        if let Some(number) = block.items {
+            self.item_blocks.push(number);
+        }
         let stmts: Vec<TokenStream> = block.stmts.iter().map(|s| self.stmt(s)).collect();
-        let tail = self.node(&block.tail);
+        let tail = self.step(&block.tail);
+        if block.items.is_some() {
+            self.item_blocks.pop();
+        }
         quote! { #(#stmts)* #tail }
+    }
+
+    /// The scope an operation written here is keyed with: the body's, or inside a block
+    /// that declares items, that block's.
+    fn scope(&mut self) -> TokenStream {
+        self.scoped = true;
+        let scope = hygiene::scope();
+        match self.item_blocks.last() {
+            Some(&number) => {
+                let number = Literal::u32_unsuffixed(number);
+                quote!(#scope.in_block(#number))
+            }
+            None => scope.to_token_stream(),
+        }
     }
 
     fn stmt(&mut self, stmt: &Stmt) -> TokenStream {
@@ -40,7 +65,7 @@ impl Rewriter {
                 ty,
                 init,
             } => {
-                let init = self.node(init);
+                let init = self.step(init);
                 let mutability = mutable.then(|| quote!(mut));
                 let ty = ty.as_ref().map(|ty| quote!(: #lazy<#ty>));
                 quote! { let #mutability #ident #ty = #init; }
@@ -50,7 +75,7 @@ impl Rewriter {
                 op: None,
                 value,
             } => {
-                let value = self.node(value);
+                let value = self.step(value);
                 quote! { #target = #value; }
             }
             Stmt::Assign {
@@ -59,201 +84,239 @@ impl Rewriter {
                 value,
             } => {
                 let clone = paths::clone();
-                let value = self.node(value);
+                let value = self.step(value);
                 quote! { #target = #clone(&#target) #op #value; }
             }
             Stmt::Item(item) => item.to_token_stream(),
         }
     }
 
-    #[allow(
-        clippy::too_many_lines,
-        reason = "one arm per rewrite rule, mirroring docs/rewrite.md"
-    )]
-    fn node(&mut self, node: &Node) -> TokenStream {
+    /// One step as an expression of type `Lazy<_>`. A little over 80 lines on purpose: one
+    /// arm per rewrite rule, so the match reads as the table in `docs/rewrite.md`; the longer
+    /// rules have a method each.
+    fn step(&mut self, step: &Step) -> TokenStream {
         let lift = paths::lift();
-        let span = node.span;
-        match &node.kind {
-            NodeKind::Local(ident) => {
+        let span = step.span;
+        match &step.kind {
+            StepKind::Local(ident) => {
                 let clone = paths::clone();
                 quote_spanned!(span=> #clone(&#ident))
             }
-            NodeKind::Constant(path) => {
+            StepKind::Constant(path) => {
                 self.calls = true;
                 quote_spanned!(span=> (&&#lift::Constant(#path)).lift_constant())
             }
-            NodeKind::Leaf(expr) => {
+            StepKind::Leaf(expr) => {
                 let lazy = paths::lazy();
                 quote_spanned!(span=> #lazy::new(#expr))
             }
-            NodeKind::Binary { op, lhs, rhs } => {
+            StepKind::Binary { op, lhs, rhs } => {
                 let (lhs, rhs) = (self.operand(lhs), self.operand(rhs));
                 quote! { #lhs #op #rhs }
             }
-            NodeKind::Compare { func, lhs, rhs } => {
+            StepKind::Compare { func, lhs, rhs } => {
                 let func = Ident::new(func, span);
-                let (lhs, rhs) = (self.node(lhs), self.node(rhs));
+                let (lhs, rhs) = (self.step(lhs), self.step(rhs));
                 quote_spanned!(span=> #lift::#func(#lhs, #rhs))
             }
-            NodeKind::Unary { op, operand } => {
-                let operand = self.operand(operand);
-                match op {
-                    UnOp::Not(not) => quote! { #not #operand },
-                    UnOp::Neg(minus) => quote! { #minus #operand },
-                    _ => unreachable!(
-                        "bug in #[autodask(inline)]: only `!` and `-` survive the analysis"
-                    ),
-                }
-            }
-            NodeKind::Call { callee, args } => {
+            StepKind::Unary { op, operand } => self.unary(*op, operand),
+            StepKind::Call { callee, args } => {
                 self.calls = true;
                 let args: Vec<TokenStream> = args.iter().map(|arg| self.argument(arg)).collect();
                 let callee_span = syn::spanned::Spanned::span(callee);
                 quote_spanned!(callee_span=> (&&#lift::Callee(#callee)).lazy_call((#(#args,)*)))
             }
-            NodeKind::InlineCall { callee, args } => {
-                let args = self.nodes(args);
+            StepKind::InlineCall { callee, args } => {
+                let args = self.steps(args);
                 quote! { #callee(#(#args),*) }
             }
-            NodeKind::Method {
+            StepKind::Method {
                 receiver,
                 method,
                 turbofish,
                 args,
-            } => {
-                let label = format!(".{method}{}()", compact(&turbofish.to_token_stream()));
-                let receiver = self.node(receiver);
-                let args = self.nodes(args);
-                let names: Vec<Ident> = (0..=args.len()).map(hygiene::arg).collect();
-                let (this, rest) = names
-                    .split_first()
-                    .expect("bug in #[autodask(inline)]: a method call without receiver");
-                quote_spanned!(span=> #lift::apply(#label, (#receiver, #(#args,)*), |(#(#names,)*)| #this.#method #turbofish(#(#rest),*)))
-            }
-            NodeKind::Field { base, member } => {
-                let label = format!(".{}", member_name(member));
-                let base = self.node(base);
-                let value = hygiene::arg(0);
-                quote_spanned!(span=> #lift::apply(#label, (#base,), |(#value,)| #value.#member))
-            }
-            NodeKind::Index { base, index } => {
-                let (base, index) = (self.node(base), self.node(index));
+            } => self.method(step, receiver, method, turbofish.as_ref(), args),
+            StepKind::Field { base, member } => self.field(step, base, member),
+            StepKind::Index { base, index } => {
+                let (base, index) = (self.step(base), self.step(index));
                 quote_spanned!(span=> #lift::index(#base, #index))
             }
-            NodeKind::Tuple(items) => {
-                let items = self.nodes(items);
+            StepKind::Tuple(items) => {
+                let items = self.steps(items);
                 quote_spanned!(span=> #lift::tuple((#(#items,)*)))
             }
-            NodeKind::Array(items) => {
-                let items = self.nodes(items);
+            StepKind::Array(items) => {
+                let items = self.steps(items);
                 quote_spanned!(span=> #lift::array((#(#items,)*)))
             }
-            NodeKind::Repeat { item, len } => {
-                let item = self.node(item);
-                // A const argument needs braces unless it is a literal or a name.
-                let len = match len {
-                    syn::Expr::Lit(_) | syn::Expr::Path(_) => len.to_token_stream(),
-                    _ => quote!({ #len }),
-                };
-                quote_spanned!(span=> #lift::repeat::<_, #len>(#item))
-            }
-            NodeKind::Vec(items) => {
-                let items = self.nodes(items);
+            StepKind::Repeat { item, len } => self.repeat(step, item, len),
+            StepKind::Vec(items) => {
+                let items = self.steps(items);
                 quote_spanned!(span=> #lift::vec((#(#items,)*)))
             }
-            NodeKind::VecRepeat { item, count } => {
-                let (item, count) = (self.node(item), self.node(count));
+            StepKind::VecRepeat { item, count } => {
+                let (item, count) = (self.step(item), self.step(count));
                 quote_spanned!(span=> #lift::vec_repeat(#item, #count))
             }
-            NodeKind::Struct { path, fields, rest } => {
-                let mut names = fields
-                    .iter()
-                    .map(|(member, _)| member_name(member))
-                    .collect::<Vec<_>>();
-                if rest.is_some() {
-                    names.push("..".to_owned());
-                }
-                let label = format!(
-                    "{} {{ {} }}",
-                    compact(&path.to_token_stream()),
-                    names.join(", ")
-                );
-                let values: Vec<TokenStream> =
-                    fields.iter().map(|(_, node)| self.node(node)).collect();
-                let bindings: Vec<Ident> = (0..values.len()).map(hygiene::arg).collect();
-                let members = fields.iter().map(|(member, _)| member);
-                let (rest_value, rest_binding, rest_expr) = match rest {
-                    Some(rest) => {
-                        let binding = hygiene::arg(values.len());
-                        let value = self.node(rest);
-                        (
-                            Some(quote!(#value,)),
-                            Some(quote!(#binding,)),
-                            Some(quote!(..#binding)),
-                        )
-                    }
-                    None => (None, None, None),
-                };
-                quote_spanned!(span=> #lift::apply(
-                    #label,
-                    (#(#values,)* #rest_value),
-                    |(#(#bindings,)* #rest_binding)| #path { #(#members: #bindings,)* #rest_expr },
-                ))
+            StepKind::Struct { path, fields, rest } => {
+                self.struct_literal(step, path, fields, rest.as_deref())
             }
-            NodeKind::Cast { value, ty } => {
-                let label = format!("as {}", compact(&ty.to_token_stream()));
-                let value = self.node(value);
-                let binding = hygiene::arg(0);
-                quote_spanned!(span=> #lift::apply(#label, (#value,), |(#binding,)| #binding as #ty))
-            }
-            NodeKind::If {
+            StepKind::Cast { value, ty } => self.cast(step, value, ty),
+            StepKind::If {
                 cond,
                 then,
                 otherwise,
             } => {
                 let private = paths::private();
                 let (cond, then, otherwise) =
-                    (self.node(cond), self.node(then), self.node(otherwise));
+                    (self.step(cond), self.step(then), self.step(otherwise));
                 quote_spanned!(span=> #private::select(#cond, #then, #otherwise))
             }
-            NodeKind::Block(block) => {
+            StepKind::Block(block) => {
                 let contents = self.block_contents(block);
                 quote! { { #contents } }
             }
-            NodeKind::Paren(inner) => {
-                let inner = self.node(inner);
+            StepKind::Paren(inner) => {
+                let inner = self.step(inner);
                 quote! { (#inner) }
             }
         }
     }
 
+    /// `!a`, `-a`: the operator impls on `Lazy`.
+    fn unary(&mut self, op: UnOp, operand: &Step) -> TokenStream {
+        let operand = self.operand(operand);
+        match op {
+            UnOp::Not(not) => quote! { #not #operand },
+            UnOp::Neg(minus) => quote! { #minus #operand },
+            _ => unreachable!("bug in #[autodask(inline)]: only `!` and `-` survive the analysis"),
+        }
+    }
+
+    /// `a.m::<T>(b)`: `lift::apply` with the receiver as the first input.
+    fn method(
+        &mut self,
+        step: &Step,
+        receiver: &Step,
+        method: &Ident,
+        turbofish: Option<&AngleBracketedGenericArguments>,
+        args: &[Step],
+    ) -> TokenStream {
+        let lift = paths::lift();
+        let label = format!(".{method}{}()", compact(&turbofish.to_token_stream()));
+        let receiver = self.step(receiver);
+        let args = self.steps(args);
+        let names: Vec<Ident> = (0..=args.len()).map(hygiene::arg).collect();
+        let (this, rest) = names
+            .split_first()
+            .expect("bug in #[autodask(inline)]: a method call without receiver");
+        let scope = self.scope();
+        quote_spanned!(step.span=> #lift::apply_in(#scope, #label, (#receiver, #(#args,)*), |(#(#names,)*)| #this.#method #turbofish(#(#rest),*)))
+    }
+
+    /// `a.x`, `a.0`.
+    fn field(&mut self, step: &Step, base: &Step, member: &Member) -> TokenStream {
+        let lift = paths::lift();
+        let label = format!(".{}", member_name(member));
+        let base = self.step(base);
+        let value = hygiene::arg(0);
+        let scope = self.scope();
+        quote_spanned!(step.span=> #lift::apply_in(#scope, #label, (#base,), |(#value,)| #value.#member))
+    }
+
+    /// `[a; N]`: the length is a const generic argument.
+    fn repeat(&mut self, step: &Step, item: &Step, len: &syn::Expr) -> TokenStream {
+        let lift = paths::lift();
+        let item = self.step(item);
+        // A const argument needs braces unless it is a literal or a name.
+        let len = match len {
+            syn::Expr::Lit(_) | syn::Expr::Path(_) => len.to_token_stream(),
+            _ => quote!({ #len }),
+        };
+        quote_spanned!(step.span=> #lift::repeat::<_, #len>(#item))
+    }
+
+    /// `P { x: a, y: b, ..rest }`: the fields' values, then the rest, are the inputs.
+    fn struct_literal(
+        &mut self,
+        step: &Step,
+        path: &Path,
+        fields: &[(Member, Step)],
+        rest: Option<&Step>,
+    ) -> TokenStream {
+        let lift = paths::lift();
+        let mut names = fields
+            .iter()
+            .map(|(member, _)| member_name(member))
+            .collect::<Vec<_>>();
+        if rest.is_some() {
+            names.push("..".to_owned());
+        }
+        let label = format!(
+            "{} {{ {} }}",
+            compact(&path.to_token_stream()),
+            names.join(", ")
+        );
+        let values: Vec<TokenStream> = fields.iter().map(|(_, step)| self.step(step)).collect();
+        let bindings: Vec<Ident> = (0..values.len()).map(hygiene::arg).collect();
+        let members = fields.iter().map(|(member, _)| member);
+        let (rest_value, rest_binding, rest_expr) = match rest {
+            Some(rest) => {
+                let binding = hygiene::arg(values.len());
+                let value = self.step(rest);
+                (
+                    Some(quote!(#value,)),
+                    Some(quote!(#binding,)),
+                    Some(quote!(..#binding)),
+                )
+            }
+            None => (None, None, None),
+        };
+        let scope = self.scope();
+        quote_spanned!(step.span=> #lift::apply_in(
+            #scope,
+            #label,
+            (#(#values,)* #rest_value),
+            |(#(#bindings,)* #rest_binding)| #path { #(#members: #bindings,)* #rest_expr },
+        ))
+    }
+
+    /// `a as T`.
+    fn cast(&mut self, step: &Step, value: &Step, ty: &syn::Type) -> TokenStream {
+        let lift = paths::lift();
+        let label = format!("as {}", compact(&ty.to_token_stream()));
+        let value = self.step(value);
+        let binding = hygiene::arg(0);
+        quote_spanned!(step.span=> #lift::apply(#label, (#value,), |(#binding,)| #binding as #ty))
+    }
+
     /// An operator operand: a local is borrowed (`&a + &b`, implemented on `&Lazy`) rather
     /// than cloned; anything else is already an owned temporary.
-    fn operand(&mut self, node: &Node) -> TokenStream {
-        match &node.kind {
-            NodeKind::Local(ident) => quote_spanned!(node.span=> &#ident),
-            _ => self.node(node),
+    fn operand(&mut self, step: &Step) -> TokenStream {
+        match &step.kind {
+            StepKind::Local(ident) => quote_spanned!(step.span=> &#ident),
+            _ => self.step(step),
         }
     }
 
     /// A call argument, which lazy callees take as `&Lazy`: a local is borrowed as is,
     /// anything else as a temporary (parenthesised when it is an operator expression).
-    fn argument(&mut self, node: &Node) -> TokenStream {
-        match &node.kind {
-            NodeKind::Local(ident) => quote_spanned!(node.span=> &#ident),
-            NodeKind::Binary { .. } | NodeKind::Unary { .. } => {
-                let lowered = self.node(node);
+    fn argument(&mut self, step: &Step) -> TokenStream {
+        match &step.kind {
+            StepKind::Local(ident) => quote_spanned!(step.span=> &#ident),
+            StepKind::Binary { .. } | StepKind::Unary { .. } => {
+                let lowered = self.step(step);
                 quote!(&(#lowered))
             }
             _ => {
-                let lowered = self.node(node);
+                let lowered = self.step(step);
                 quote!(&#lowered)
             }
         }
     }
 
-    fn nodes(&mut self, nodes: &[Node]) -> Vec<TokenStream> {
-        nodes.iter().map(|n| self.node(n)).collect()
+    fn steps(&mut self, steps: &[Step]) -> Vec<TokenStream> {
+        steps.iter().map(|s| self.step(s)).collect()
     }
 }
 

@@ -170,6 +170,27 @@ fn inline_rewrite_rules() {
     );
 }
 
+/// A generic function's methods are keyed with its instance, and a block that declares
+/// items with that block too (`docs/semantics.md`, "Operation identity").
+#[test]
+fn inline_scopes() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! {
+            fn widths<T: Width, const N: usize>(x: T) -> usize {
+                let own = x.width();
+                let other = {
+                    use other::Twist;
+                    x.twist()
+                };
+                own + other + N
+            }
+        },
+        &expect_file!["snapshots/inline_scopes.rs"],
+    );
+}
+
 #[test]
 fn inline_marker_enters_generic_functions() {
     check(

@@ -8,29 +8,38 @@ fn shapes(
     use ::lazy::__private::lift::{
         ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
     };
+    let __lazy_scope = ::lazy::__private::lift::Scope::module(
+        ::core::module_path!(),
+        "shapes",
+    );
     let p: ::lazy::Lazy<Point> = ::lazy::IntoLazy::into_lazy(p);
     let xs: ::lazy::Lazy<Vec<f64>> = ::lazy::IntoLazy::into_lazy(xs);
     let n: ::lazy::Lazy<usize> = ::lazy::IntoLazy::into_lazy(n);
     let flag: ::lazy::Lazy<bool> = ::lazy::IntoLazy::into_lazy(flag);
-    let d = ::lazy::__private::lift::apply(
+    let d = ::lazy::__private::lift::apply_in(
+        __lazy_scope,
         ".sqrt()",
         (
-            (::lazy::__private::lift::apply(
+            (::lazy::__private::lift::apply_in(
+                __lazy_scope,
                 ".x",
                 (::core::clone::Clone::clone(&p),),
                 |(__lazy_0,)| __lazy_0.x,
             )
-                * ::lazy::__private::lift::apply(
+                * ::lazy::__private::lift::apply_in(
+                    __lazy_scope,
                     ".x",
                     (::core::clone::Clone::clone(&p),),
                     |(__lazy_0,)| __lazy_0.x,
                 )
-                + ::lazy::__private::lift::apply(
+                + ::lazy::__private::lift::apply_in(
+                    __lazy_scope,
                     ".y",
                     (::core::clone::Clone::clone(&p),),
                     |(__lazy_0,)| __lazy_0.y,
                 )
-                    * ::lazy::__private::lift::apply(
+                    * ::lazy::__private::lift::apply_in(
+                        __lazy_scope,
                         ".y",
                         (::core::clone::Clone::clone(&p),),
                         |(__lazy_0,)| __lazy_0.y,
@@ -48,10 +57,12 @@ fn shapes(
         ),
         |(__lazy_0,)| __lazy_0 as f64,
     );
-    let q = ::lazy::__private::lift::apply(
+    let q = ::lazy::__private::lift::apply_in(
+        __lazy_scope,
         "Point { x, y }",
         (
-            -::lazy::__private::lift::apply(
+            -::lazy::__private::lift::apply_in(
+                __lazy_scope,
                 ".x",
                 (::core::clone::Clone::clone(&p),),
                 |(__lazy_0,)| __lazy_0.x,
@@ -89,7 +100,8 @@ fn shapes(
             ::core::clone::Clone::clone(&pair),
             ::lazy::Lazy::new(1),
         ) - (&&::lazy::__private::lift::Callee(norm)).lazy_call((&q,)),
-        ::lazy::__private::lift::apply(
+        ::lazy::__private::lift::apply_in(
+            __lazy_scope,
             "Point { x, .. }",
             (::core::clone::Clone::clone(&total), ::core::clone::Clone::clone(&q)),
             |(__lazy_0, __lazy_1)| Point { x: __lazy_0, ..__lazy_1 },

@@ -28,10 +28,23 @@ pub trait ViaLazy<Args, R> {
 }
 
 /// Defers a plain function: one node keyed by the function's path, so two calls of the same
-/// function on the same inputs fold.
+/// function on the same inputs fold (a call through a function pointer never does).
 pub trait ViaPlain<Args, R> {
     /// Builds the call's node.
     fn lazy_call(&self, args: Args) -> Lazy<R>;
+}
+
+/// The operation of a deferred call to a plain `F`. A function item's type is zero-sized
+/// and names the function it resolved to (`app::norm`, `<i64 as app::Twist>::twist`), so
+/// calls fold by that function, whatever path named it. A function pointer's type
+/// (`fn(i64) -> i64`) does not say which function it points to, so a call through one is
+/// keyed by identity: it never folds.
+fn plain_call<F>() -> Op {
+    if size_of::<F>() == 0 {
+        Op::function(type_name::<F>())
+    } else {
+        Op::impure(type_name::<F>())
+    }
 }
 
 macro_rules! call_dispatch {
@@ -51,7 +64,7 @@ macro_rules! call_dispatch {
         {
             fn lazy_call(&self, ($($v,)*): ($(&'a Lazy<$t>,)*)) -> Lazy<R> {
                 let f = self.0;
-                task(Op::function(type_name::<F>()), ($($v.clone(),)*), move |($($v,)*)| f($($v),*))
+                task(plain_call::<F>(), ($($v.clone(),)*), move |($($v,)*)| f($($v),*))
             }
         }
     )*};

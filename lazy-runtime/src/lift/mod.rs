@@ -2,16 +2,21 @@
 //! node. Generated code reaches this module as `::lazy::__private::lift`; it is not public API.
 //!
 //! Every node here is keyed by what it computes, never by a closure's type, so identical
-//! code in two functions (or at two call sites) folds into one node:
-//! - operators and comparisons by the operator and the operand types (`add<(i64, i64)>`);
-//! - methods, fields, casts and struct literals by a label (`sqrt`, `.x`, `as f64`,
-//!   `Point { x, y }`) plus the input and output types, interned once per program;
-//! - calls to plain functions by the function's path (`std::any::type_name` of the fn item);
-//!   calls to lazy functions are simply calls, which build their own nodes.
+//! code in two functions (or at two call sites) folds into one node; and two nodes fold
+//! only when they run the same code (`docs/semantics.md`, "Operation identity"):
+//! - operators, comparisons, indexing and casts by the operation and the types involved
+//!   (`add<(i64, i64)>`, `as f64<fn((i64,)) -> f64>`), which alone decide the code;
+//! - methods, fields and struct literals by a label (`.sqrt()`, `.x`, `Point { x, y }`),
+//!   the input and output types, and the [`Scope`] they were written in, which decides
+//!   what their names resolve to;
+//! - calls to plain functions by the function's path (`std::any::type_name` of the fn item),
+//!   calls through a function pointer by identity; calls to lazy functions are simply
+//!   calls, which build their own nodes.
 
 #[cfg(feature = "ndarray")]
 mod arrays;
 mod calls;
+mod scope;
 mod select;
 
 use std::any::type_name;
@@ -19,13 +24,14 @@ use std::ops;
 use std::sync::Arc;
 
 pub use calls::{Callee, Constant, ViaContent, ViaLazy, ViaPlain, ViaType};
+pub use scope::{Scope, apply_in};
 pub use select::{CutoffByEq, NoCutoff, Probe, select};
 
 use crate::graph::{Erased, InputValues};
 use crate::lazy::{Lazy, Value, take};
 use crate::task::{Args, Op, task, task_erased};
 
-/// A method call, field access, cast or struct literal: `f` applied to the values of `args`,
+/// A cast (or any operation the types alone decide): `f` applied to the values of `args`,
 /// keyed by `label` with the input and output types (never by `f`'s closure type).
 #[must_use]
 pub fn apply<A, R, F>(label: &'static str, args: A, f: F) -> Lazy<R>

@@ -1,0 +1,160 @@
+//! Calls, `inline(f)(..)`, method calls and macros.
+
+use syn::Expr;
+use syn::punctuated::Punctuated;
+
+use super::StepKind;
+use super::names::Analyser;
+use crate::error::bail;
+use crate::model::MAX_PARAMS;
+
+/// Macros run for their effects, never values.
+const SIDE_EFFECTS: &[&str] = &[
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "dbg",
+    "write",
+    "writeln",
+    "panic",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+];
+
+impl Analyser {
+    /// `f(a, b)`, `inline(f)(a, b)`; `strict(x)` makes the function strict.
+    pub(super) fn call(&mut self, call: &syn::ExprCall) -> syn::Result<StepKind> {
+        if call.args.len() > MAX_PARAMS {
+            bail!(
+                call.args,
+                "a call with more than {MAX_PARAMS} arguments cannot be one node"
+            );
+        }
+        // `inline(f)(a, b)`: daisy's marker for entering a plain generic function.
+        if let Expr::Call(marker) = &*call.func
+            && is_named(&marker.func, &["inline"])
+            && marker.args.len() == 1
+        {
+            let callee = &marker.args[0];
+            if !matches!(callee, Expr::Path(_)) {
+                bail!(callee, "`inline(...)` takes a function's path");
+            }
+            return Ok(StepKind::InlineCall {
+                callee: callee.clone(),
+                args: self.exprs(&call.args)?,
+            });
+        }
+        let Expr::Path(path) = &*call.func else {
+            bail!(
+                call.func,
+                "only calls to functions named by a path can be rewritten by #[autodask(inline)]"
+            );
+        };
+        if is_named(&call.func, &["strict", "try_strict"]) {
+            return Err(self.strict(
+                &call.func,
+                "`strict(...)`",
+                "of",
+                quote::ToTokens::to_token_stream(&call.args),
+                "forcing a value inside the body makes the function strict",
+            ));
+        }
+        if let Some(ident) = path.path.get_ident()
+            && self.is_lazy(ident)
+        {
+            bail!(
+                ident,
+                "`{ident}` is a lazy value, not a function, inside an #[autodask(inline)] body"
+            );
+        }
+        Ok(StepKind::Call {
+            callee: (*call.func).clone(),
+            args: self.exprs(&call.args)?,
+        })
+    }
+
+    /// `a.m::<T>(b)`: the receiver is one more input of the node.
+    pub(super) fn method_call(&mut self, call: &syn::ExprMethodCall) -> syn::Result<StepKind> {
+        if call.args.len() + 1 > MAX_PARAMS {
+            bail!(
+                call.args,
+                "a method call with more than {} arguments cannot be one node",
+                MAX_PARAMS - 1
+            );
+        }
+        Ok(StepKind::Method {
+            receiver: self.boxed(&call.receiver)?,
+            method: call.method.clone(),
+            turbofish: call.turbofish.clone(),
+            args: self.exprs(&call.args)?,
+        })
+    }
+
+    /// `vec![..]` becomes a node; effect macros make the function strict; others are
+    /// rejected, since their expansion is unknown here.
+    pub(super) fn macro_call(&mut self, mac: &syn::Macro) -> syn::Result<StepKind> {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if name == "vec" {
+            if let Ok((item, count)) = mac.parse_body_with(parse_vec_repeat) {
+                return Ok(StepKind::VecRepeat {
+                    item: self.boxed(&item)?,
+                    count: self.boxed(&count)?,
+                });
+            }
+            let elems =
+                mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated)?;
+            if elems.len() > MAX_PARAMS {
+                bail!(
+                    mac,
+                    "`vec!` with more than {MAX_PARAMS} elements cannot be one node; build it in a plain function"
+                );
+            }
+            return Ok(StepKind::Vec(self.exprs(&elems)?));
+        }
+        if SIDE_EFFECTS.contains(&name.as_str()) {
+            return Err(self.strict(
+                &mac.path,
+                &format!("the side effect of `{name}!`"),
+                "on",
+                mac.tokens.clone(),
+                "an inlined body runs when and where the graph decides, at most once for equal inputs",
+            ));
+        }
+        bail!(
+            mac.path,
+            "macro `{name}!` cannot be rewritten by #[autodask(inline)]: only `vec![...]` becomes a node; call a plain function instead"
+        )
+    }
+}
+
+fn parse_vec_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Expr)> {
+    let item: Expr = input.parse()?;
+    input.parse::<syn::Token![;]>()?;
+    let count: Expr = input.parse()?;
+    Ok((item, count))
+}
+
+/// Whether `expr` is a path whose last segment is one of `names`.
+fn is_named(expr: &Expr, names: &[&str]) -> bool {
+    match expr {
+        Expr::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| names.iter().any(|n| s.ident == n)),
+        _ => false,
+    }
+}

@@ -1,0 +1,116 @@
+//! Which names in scope are lazy, and the strictness errors that name them.
+
+use proc_macro2::{Ident, TokenStream, TokenTree};
+
+use super::INSTEAD;
+use crate::error::err;
+
+/// Where a lazy name came from, for error messages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    Argument,
+    Binding,
+}
+
+/// The walk's state: the lazy names in scope, and the items the body declares.
+pub(super) struct Analyser {
+    /// Lazy names in scope, innermost block last.
+    scopes: Vec<Vec<(String, Origin)>>,
+    /// How many blocks seen so far declare items.
+    pub(super) item_blocks: u32,
+    /// The names of the items declared so far that have a path of their own.
+    pub(super) item_names: Vec<Ident>,
+}
+
+impl Analyser {
+    /// An analyser with one scope, for the parameters.
+    pub(super) fn new() -> Analyser {
+        Analyser {
+            scopes: vec![Vec::new()],
+            item_blocks: 0,
+            item_names: Vec::new(),
+        }
+    }
+
+    pub(super) fn bind(&mut self, ident: &Ident, origin: Origin) {
+        let scope = self
+            .scopes
+            .last_mut()
+            .expect("bug in #[autodask]: no scope to bind in");
+        scope.push((ident.to_string(), origin));
+    }
+
+    pub(super) fn lookup(&self, name: &str) -> Option<Origin> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|scope| scope.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, o)| *o)
+    }
+
+    /// Whether `ident` names a lazy value here.
+    pub(super) fn is_lazy(&self, ident: &Ident) -> bool {
+        self.lookup(&ident.to_string()).is_some()
+    }
+
+    /// Opens a block's scope; its bindings end with [`Analyser::close_scope`].
+    pub(super) fn open_scope(&mut self) {
+        self.scopes.push(Vec::new());
+    }
+
+    pub(super) fn close_scope(&mut self) {
+        self.scopes.pop();
+    }
+
+    /// "lazy argument `a`", "lazy values `a` and `b`": the lazy names `tokens` mentions.
+    fn involved(&self, tokens: TokenStream) -> Option<String> {
+        let mut names: Vec<(String, Origin)> = Vec::new();
+        self.collect(tokens, &mut names);
+        let (first, rest) = names.split_first()?;
+        let all_arguments = names.iter().all(|(_, o)| *o == Origin::Argument);
+        let noun = if all_arguments { "argument" } else { "value" };
+        let listed: Vec<String> = names.iter().map(|(n, _)| format!("`{n}`")).collect();
+        Some(if rest.is_empty() {
+            format!("lazy {noun} `{}`", first.0)
+        } else {
+            format!("lazy {noun}s {}", listed.join(" and "))
+        })
+    }
+
+    fn collect(&self, tokens: TokenStream, names: &mut Vec<(String, Origin)>) {
+        for tree in tokens {
+            match tree {
+                TokenTree::Ident(ident) => {
+                    let name = ident.to_string();
+                    if let Some(origin) = self.lookup(&name)
+                        && !names.iter().any(|(n, _)| *n == name)
+                    {
+                        names.push((name, origin));
+                    }
+                }
+                TokenTree::Group(group) => self.collect(group.stream(), names),
+                _ => {}
+            }
+        }
+    }
+
+    /// A strictness error: `what` (naming the lazy values in `inspected`) cannot be deferred.
+    pub(super) fn strict(
+        &self,
+        node: &dyn quote::ToTokens,
+        what: &str,
+        preposition: &str,
+        inspected: TokenStream,
+        why: &str,
+    ) -> syn::Error {
+        let what = match self.involved(inspected) {
+            Some(names) => format!("{what} {preposition} {names}"),
+            None => what.to_owned(),
+        };
+        err!(
+            node.to_token_stream(),
+            "{what} cannot be deferred by #[autodask(inline)]: {why}; {INSTEAD}"
+        )
+    }
+}
