@@ -3,8 +3,8 @@
 use syn::spanned::Spanned;
 use syn::{BinOp, Expr, Pat};
 
-use super::names::{Analyser, Origin};
-use super::{Block, INSTEAD, Stmt};
+use super::lowering::{Block, Stmt};
+use super::names::{Analyser, INSTEAD, Origin};
 use crate::error::bail;
 
 impl Analyser {

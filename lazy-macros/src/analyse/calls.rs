@@ -3,7 +3,7 @@
 use syn::Expr;
 use syn::punctuated::Punctuated;
 
-use super::StepKind;
+use super::lowering::StepKind;
 use super::names::Analyser;
 use crate::error::bail;
 use crate::model::MAX_PARAMS;

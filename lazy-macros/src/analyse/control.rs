@@ -3,8 +3,8 @@
 use syn::Expr;
 use syn::spanned::Spanned;
 
+use super::lowering::{Step, StepKind};
 use super::names::Analyser;
-use super::{Step, StepKind};
 use crate::error::bail;
 
 impl Analyser {

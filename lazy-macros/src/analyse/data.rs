@@ -4,8 +4,8 @@
 use syn::Expr;
 use syn::punctuated::Punctuated;
 
+use super::lowering::{Step, StepKind};
 use super::names::Analyser;
-use super::{Step, StepKind};
 use crate::error::bail;
 use crate::model::MAX_PARAMS;
 

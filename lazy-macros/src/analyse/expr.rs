@@ -4,8 +4,8 @@ use syn::spanned::Spanned;
 use syn::{BinOp, Expr, UnOp};
 
 use super::bindings::compound_base;
+use super::lowering::{Step, StepKind};
 use super::names::Analyser;
-use super::{Step, StepKind};
 use crate::error::bail;
 
 impl Analyser {

@@ -2,8 +2,11 @@
 
 use proc_macro2::{Ident, TokenStream, TokenTree};
 
-use super::INSTEAD;
 use crate::error::err;
+
+/// The advice every strictness error ends with.
+pub(super) const INSTEAD: &str =
+    "use #[autodask] without `inline`, or #[lazy], to run the body on concrete values";
 
 /// Where a lazy name came from, for error messages.
 #[derive(Clone, Copy, PartialEq, Eq)]

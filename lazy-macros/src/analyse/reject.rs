@@ -8,8 +8,7 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::Expr;
 
-use super::INSTEAD;
-use super::names::Analyser;
+use super::names::{Analyser, INSTEAD};
 use crate::error::err;
 
 impl Analyser {

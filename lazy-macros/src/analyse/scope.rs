@@ -10,7 +10,7 @@
 
 use syn::Item;
 
-use super::NameScope;
+use super::lowering::NameScope;
 use super::names::Analyser;
 use crate::error::bail;
 use crate::model::Function;
