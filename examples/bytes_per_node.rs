@@ -14,11 +14,9 @@ use lazy::task::{Op, task};
 use lazy::{Lazy, strict};
 
 fn inc(x: Lazy<u64>) -> Lazy<u64> {
-    task(
-        Op::function("bytes_per_node::inc"),
-        (x,),
-        |(x,): (u64,)| x.wrapping_add(1),
-    )
+    task(Op::function("bytes_per_node::inc"), (x,), |(x,): (u64,)| {
+        x.wrapping_add(1)
+    })
 }
 
 /// The process's resident set in bytes.
@@ -27,7 +25,13 @@ fn resident() -> u64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
         .expect("a VmRSS line")
         * 1024
 }
@@ -57,8 +61,14 @@ fn main() {
     let live = stats().live_nodes;
     println!("{n} forced u64 tasks, each over its own leaf ({live} live nodes):");
     for (phase, bytes) in [
-        ("leaves (node, value, table entry, handle)", after_leaves - start),
-        ("tasks over them (node, table entry)", after_tasks - after_leaves),
+        (
+            "leaves (node, value, table entry, handle)",
+            after_leaves - start,
+        ),
+        (
+            "tasks over them (node, table entry)",
+            after_tasks - after_leaves,
+        ),
         ("forcing (the tasks' values)", after_force - after_tasks),
         ("total per (leaf, task) pair", after_force - start),
     ] {

@@ -57,7 +57,10 @@ pub(crate) enum NodeInputs {
 impl NodeInputs {
     /// `inputs`, of which the first `strict` are strict.
     pub(super) fn new(inputs: Inputs, strict: usize, interned: bool) -> NodeInputs {
-        debug_assert!(strict <= inputs.as_slice().len(), "more strict inputs than inputs");
+        debug_assert!(
+            strict <= inputs.as_slice().len(),
+            "more strict inputs than inputs"
+        );
         let strict = u32::try_from(strict).expect("lazy: internal error: over 2^32 inputs");
         match inputs {
             Inputs::Zero => NodeInputs::Zero { interned },

@@ -337,9 +337,17 @@ mod tests {
     /// types its transitions use; its size is their sum.
     #[test]
     fn a_node_fits_its_allocator_size_class() {
-        assert_eq!(size_of::<NodeInputs>(), 24, "the count and flag sit in the tag's padding");
+        assert_eq!(
+            size_of::<NodeInputs>(),
+            24,
+            "the count and flag sit in the tag's padding"
+        );
         assert_eq!(size_of::<State>(), 96);
         assert_eq!(size_of::<Mutex<State>>(), 104);
-        assert!(size_of::<Node>() <= 216, "a node is {} bytes", size_of::<Node>());
+        assert!(
+            size_of::<Node>() <= 216,
+            "a node is {} bytes",
+            size_of::<Node>()
+        );
     }
 }
