@@ -15,17 +15,21 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError};
+use std::thread::LocalKey;
 use std::time::Duration;
 
 use crate::key;
 
 /// The identity of an operation: a function's full path with its generic arguments, an
-/// operator with its operand types, or a method name with receiver and argument types.
+/// operator with its operand types, or, for a method, field or struct literal of a
+/// rewritten body, its label and types with the scope it was written in (which decides
+/// what its names resolve to; `docs/semantics.md`, "Operation identity").
 ///
-/// Never a closure's type name: two call sites of the same code must fold. Build task
+/// Two operations fold only when they run the same code, and the same code at two call
+/// sites must fold: so never a closure's type name alone. Build task
 /// nodes for an `Op` with [`crate::task::task`].
 ///
 /// # Examples
@@ -68,6 +72,23 @@ impl Op {
     pub(crate) fn labelled(label: &'static str, signature: &'static str) -> Op {
         Op {
             operation: Operation::labelled(label, signature),
+            pure: true,
+        }
+    }
+
+    /// A pure operation whose static parts are `parts` (addresses, lengths and small
+    /// numbers, which decide its name); `name` makes the name the first time these parts
+    /// are seen. For the scoped constructs of rewritten bodies.
+    pub(crate) fn scoped(parts: [usize; 14], name: impl FnOnce() -> String) -> Op {
+        thread_local! {
+            static CACHE: Cache<14> = RefCell::new(ByAddress::default());
+        }
+        let operation = cached(&CACHE, Words(parts), || {
+            let name = name();
+            (display_name(&name), name)
+        });
+        Op {
+            operation,
             pure: true,
         }
     }
@@ -119,20 +140,26 @@ pub(crate) const CHEAP_RUN: Duration = Duration::from_micros(10);
 impl Operation {
     /// The record for `name`, made on first use.
     pub(crate) fn named(name: &'static str) -> &'static Operation {
-        by_address([name.as_ptr() as usize, name.len(), 0, 0], || {
+        thread_local! {
+            static CACHE: Cache<2> = RefCell::new(ByAddress::default());
+        }
+        cached(&CACHE, Words([name.as_ptr() as usize, name.len()]), || {
             (display_name(name), name.to_owned())
         })
     }
 
     /// The record for the operation named `label<signature>`.
     fn labelled(label: &'static str, signature: &'static str) -> &'static Operation {
-        let id = [
+        thread_local! {
+            static CACHE: Cache<4> = RefCell::new(ByAddress::default());
+        }
+        let id = Words([
             label.as_ptr() as usize,
             label.len(),
             signature.as_ptr() as usize,
             signature.len(),
-        ];
-        by_address(id, || {
+        ]);
+        cached(&CACHE, id, || {
             let name = format!("{label}<{signature}>");
             (name.clone(), name)
         })
@@ -185,20 +212,34 @@ impl Operation {
     }
 }
 
-/// A static name's identity by address: a name's address and length, or a label's and a
-/// signature's. Generated code passes the same `&'static str`s on every call, and looking
-/// them up by address costs one multiplication per word where hashing the text would cost
-/// as much as building the node.
-type Address = [usize; 4];
+/// A static name's identity by address: the addresses and lengths of its static parts (a
+/// name; a label and a signature; a scoped construct's parts). Generated code passes the
+/// same `&'static str`s on every call, and looking them up by address costs one
+/// multiplication per word where hashing the text would cost as much as building the node.
+#[derive(PartialEq, Eq)]
+struct Words<const N: usize>([usize; N]);
 
-/// The record for the name at `id`: from this thread's cache, else from the registry by
-/// the full name (`make` gives the display name and the full name), else a new one.
-fn by_address(id: Address, make: impl FnOnce() -> (String, String)) -> &'static Operation {
-    thread_local! {
-        static CACHE: RefCell<ByAddress<Address, &'static Operation>> =
-            RefCell::new(ByAddress::default());
+impl<const N: usize> Hash for Words<N> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Word by word: an array would hash as one run of bytes, a multiplication each.
+        for &word in &self.0 {
+            state.write_usize(word);
+        }
     }
-    if let Some(found) = CACHE.with(|cache| cache.borrow().get(&id).copied()) {
+}
+
+/// One thread's records by the addresses of their names' parts.
+type Cache<const N: usize> = RefCell<ByAddress<Words<N>, &'static Operation>>;
+
+/// The record for the name whose parts are `id`: from this thread's `cache`, else from the
+/// registry by the full name (`make` gives the display name and the full name), else a new
+/// one.
+fn cached<const N: usize>(
+    cache: &'static LocalKey<Cache<N>>,
+    id: Words<N>,
+    make: impl FnOnce() -> (String, String),
+) -> &'static Operation {
+    if let Some(found) = cache.with(|cache| cache.borrow().get(&id).copied()) {
         return found;
     }
     let (shown, full) = make();
@@ -210,7 +251,7 @@ fn by_address(id: Address, make: impl FnOnce() -> (String, String)) -> &'static 
             ready_after: AtomicU64::new(0),
         }))
     });
-    CACHE.with(|cache| cache.borrow_mut().insert(id, operation));
+    cache.with(|cache| cache.borrow_mut().insert(id, operation));
     operation
 }
 

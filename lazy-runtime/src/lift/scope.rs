@@ -2,11 +2,8 @@
 //! in, which decides what its names resolve to and so is part of its operation's identity.
 
 use std::any::type_name;
-use std::hash::{Hash, Hasher};
-use std::sync::{OnceLock, PoisonError, RwLock};
 
 use crate::lazy::{Lazy, Value};
-use crate::op::ByAddress;
 use crate::task::{Args, Op, task};
 
 /// Where a method call, field access or struct literal was written, which decides what its
@@ -150,17 +147,17 @@ fn after_generic_arguments(text: &str) -> Option<&str> {
     None
 }
 
-/// The name of a scoped operation, interned once per program, keyed by the addresses of
-/// its parts: one lookup per node built, with a hash of a few words.
-fn scoped_name(
-    label: &'static str,
-    signature: &'static str,
-    closure: &'static str,
-    scope: Scope,
-) -> &'static str {
-    type Names = RwLock<ByAddress<ScopedKey, &'static str>>;
-    static NAMES: OnceLock<Names> = OnceLock::new();
-    let key = ScopedKey([
+/// A method call, field access or struct literal: `f` applied to the values of `args`,
+/// keyed by `label`, the input and output types, and the [`Scope`] it was written in.
+#[must_use]
+pub fn apply_in<A, R, F>(scope: Scope, label: &'static str, args: A, f: F) -> Lazy<R>
+where
+    A: Args,
+    R: Value,
+    F: Fn(A::Values) -> R + Send + Sync + 'static,
+{
+    let (signature, closure) = (type_name::<fn(A::Values) -> R>(), type_name::<F>());
+    let parts = [
         label.as_ptr() as usize,
         label.len(),
         signature.as_ptr() as usize,
@@ -175,51 +172,11 @@ fn scoped_name(
         scope.instance.len(),
         scope.block as usize,
         usize::from(scope.module_wide),
-    ]);
-    let names = NAMES.get_or_init(Names::default);
-    if let Some(name) = names
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(&key)
-    {
-        return name;
-    }
-    let mut names = names.write().unwrap_or_else(PoisonError::into_inner);
-    names.entry(key).or_insert_with(|| {
-        let name = format!("{label}<{signature}> in {}", scope.describe(closure));
-        Box::leak(name.into_boxed_str())
-    })
-}
-
-/// A scoped operation's parts, by address and length (and the scope's block and claim).
-#[derive(PartialEq, Eq)]
-struct ScopedKey([usize; 14]);
-
-impl Hash for ScopedKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        // Word by word: the address hasher mixes each word with one multiplication.
-        for &word in &self.0 {
-            state.write_usize(word);
-        }
-    }
-}
-
-/// A method call, field access or struct literal: `f` applied to the values of `args`,
-/// keyed by `label`, the input and output types, and the [`Scope`] it was written in.
-#[must_use]
-pub fn apply_in<A, R, F>(scope: Scope, label: &'static str, args: A, f: F) -> Lazy<R>
-where
-    A: Args,
-    R: Value,
-    F: Fn(A::Values) -> R + Send + Sync + 'static,
-{
-    let name = scoped_name(
-        label,
-        type_name::<fn(A::Values) -> R>(),
-        type_name::<F>(),
-        scope,
-    );
-    task(Op::function(name), args, f)
+    ];
+    let op = Op::scoped(parts, || {
+        format!("{label}<{signature}> in {}", scope.describe(closure))
+    });
+    task(op, args, f)
 }
 
 #[cfg(test)]
