@@ -56,19 +56,19 @@ impl<T: Value + PartialEq> Input<T> {
     /// this cell is invalidated; the next force recomputes what changed and nothing else.
     pub fn set(&self, value: T) {
         let node = self.lazy.node();
-        // The comparison runs under the cell's lock: a user `PartialEq` must not force lazy
-        // values (none of the cell's own can be forced through it).
         assert!(
             !crate::exec::inside_a_run(),
             "lazy: `Input::set` called from inside a running task; tasks must not change inputs"
         );
-        let change = revision::begin_change();
-        let mut value = Some(value);
+        let mut change = revision::begin_change();
+        // The comparison runs under the cell's lock: a user `PartialEq` must not force lazy
+        // values (none of the cell's own can be forced through it).
         let old = node.set_cell_with(|current| {
-            let value = value.take().expect("compared once");
             if current.and_then(|v| v.downcast_ref::<T>()) == Some(&value) {
                 None
             } else {
+                // Forces from now on until the dependents are marked stale run again.
+                change.publish();
                 Some(Arc::new(value))
             }
         });

@@ -29,18 +29,35 @@ pub(crate) fn advance() -> u64 {
 /// hold them off ([`hold_changes`]).
 pub(crate) struct Change {
     _turn: MutexGuard<'static, ()>,
+    published: bool,
 }
 
-/// Begins a change; it ends when the value is dropped.
+/// Begins a possible change: it has its turn, and ends when the value is dropped. Forces
+/// see it only once it is [published](Change::publish), so setting a cell to the value it
+/// has disturbs none.
 pub(crate) fn begin_change() -> Change {
     let turn = CHANGES.lock().unwrap_or_else(PoisonError::into_inner);
-    SEQUENCE.fetch_add(1, Ordering::AcqRel);
-    Change { _turn: turn }
+    Change {
+        _turn: turn,
+        published: false,
+    }
+}
+
+impl Change {
+    /// Makes the change visible to forces: from now until it ends, the sequence is odd.
+    /// Called before the revision moves.
+    pub(crate) fn publish(&mut self) {
+        if !std::mem::replace(&mut self.published, true) {
+            SEQUENCE.fetch_add(1, Ordering::AcqRel);
+        }
+    }
 }
 
 impl Drop for Change {
     fn drop(&mut self) {
-        SEQUENCE.fetch_add(1, Ordering::AcqRel);
+        if self.published {
+            SEQUENCE.fetch_add(1, Ordering::AcqRel);
+        }
     }
 }
 
