@@ -4,31 +4,15 @@
 //!
 //! Every test runs under a time limit, so a hang fails instead of stalling the suite.
 
+mod support;
+
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lazy::scheduling::Executor;
 use lazy::{Lazy, input, lazy, strict, try_strict};
-
-/// Runs `f` on its own thread and fails if it takes longer than `limit`.
-fn within(limit: Duration, f: impl FnOnce() + Send + 'static) {
-    let (done, finished) = mpsc::channel();
-    let worker = std::thread::spawn(move || {
-        f();
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(limit) {
-        Ok(()) => worker.join().expect("the test body panicked"),
-        // The body panicked (the sender is gone): report its panic.
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            if let Err(payload) = worker.join() {
-                std::panic::resume_unwind(payload);
-            }
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("hung: no result within {limit:?}"),
-    }
-}
+use support::within;
 
 /// A little work, so that tasks take long enough to run on the pool's workers and to
 /// overlap with the writers' changes.

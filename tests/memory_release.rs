@@ -7,13 +7,15 @@
 //! dropped in batches of a few thousand nodes, so the resident set measures what dropped
 //! graphs leave behind, not the allocator's hold on the peak of one big graph.
 
-use std::sync::mpsc;
+mod support;
+
 use std::thread;
 use std::time::Duration;
 
 use lazy::inspect::{Stats, stats};
 use lazy::task::{Op, task};
 use lazy::{Lazy, strict};
+use support::within;
 
 /// How long the whole test may take before it is taken for hung.
 const TIME_LIMIT: Duration = Duration::from_mins(10);
@@ -157,19 +159,5 @@ fn every_shape() {
 
 #[test]
 fn dropped_graphs_give_back_their_nodes_table_entries_and_memory() {
-    let (done, finished) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        every_shape();
-        let _ = done.send(());
-    });
-    match finished.recv_timeout(TIME_LIMIT) {
-        Ok(()) => worker.join().expect("the checks passed"),
-        // The worker panicked: report its panic.
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            if let Err(panic) = worker.join() {
-                std::panic::resume_unwind(panic);
-            }
-        }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("not done within {TIME_LIMIT:?}"),
-    }
+    within(TIME_LIMIT, every_shape);
 }
