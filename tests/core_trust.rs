@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lazy::scheduling::Executor;
-use lazy::{Lazy, input, lazy, strict, try_strict};
+use lazy::{Fingerprint, FingerprintHasher, Lazy, input, lazy, strict, try_strict};
 use support::within;
 
 /// A little work, so that tasks take long enough to run on the pool's workers and to
@@ -248,4 +248,46 @@ fn a_faulty_executor_fails_its_task_and_leaves_it_forceable() {
         *faulty.mode.lock().unwrap() = "run";
         assert_eq!(strict(&x), 42);
     });
+}
+
+/// A fingerprint that leaves out `label`, which `==` compares.
+#[derive(Clone, Debug, PartialEq)]
+struct Loose {
+    id: u32,
+    label: String,
+}
+
+impl Fingerprint for Loose {
+    fn fingerprint(&self, h: &mut FingerprintHasher) {
+        self.id.fingerprint(h);
+    }
+}
+
+#[cfg(debug_assertions)]
+#[test]
+fn a_fingerprint_inconsistent_with_equality_is_caught_in_debug_builds() {
+    let a = Lazy::new(Loose {
+        id: 7,
+        label: String::from("a"),
+    });
+    let again = Lazy::new(Loose {
+        id: 7,
+        label: String::from("a"),
+    });
+    assert_eq!(a.key(), again.key(), "equal values still fold");
+    let folded = std::panic::catch_unwind(|| {
+        Lazy::new(Loose {
+            id: 7,
+            label: String::from("b"),
+        })
+    });
+    let payload = folded.expect_err("a different value folded silently");
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(message.contains("Loose"), "names the type: {message}");
+    assert!(message.contains("same fingerprint"), "{message}");
+    // Values unequal to themselves are not compared: NaN leaves fold as before.
+    assert_eq!(Lazy::new(f64::NAN).key(), Lazy::new(f64::NAN).key());
 }

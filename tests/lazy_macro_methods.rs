@@ -33,7 +33,7 @@ impl Meters {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct Wrapper<T>(T);
 
 impl<T: Fingerprint> Fingerprint for Wrapper<T> {

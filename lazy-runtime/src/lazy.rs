@@ -131,6 +131,11 @@ impl<T: Value> Lazy<T> {
         let node = table::intern(key, || {
             Node::leaf(key, op, spare.take().expect("built once"), true)
         });
+        if cfg!(debug_assertions)
+            && let Some(new) = &spare
+        {
+            check_fold::<T>(&node, new);
+        }
         drop(spare);
         Lazy::from_kept(node)
     }
@@ -192,6 +197,30 @@ impl<T: fmt::Display + 'static> fmt::Display for Lazy<T> {
             None => fmt::Debug::fmt(self, f),
         }
     }
+}
+
+/// Checks that a leaf folded onto `node` equals the value `node` holds: a `Fingerprint`
+/// that disagrees with `==` would make different values one node.
+fn check_fold<T: Fingerprint + 'static>(node: &Node, new: &Erased) {
+    let old = node.kept_value();
+    let (Some(old), Some(new)) = (
+        old.as_ref().and_then(|v| v.downcast_ref::<T>()),
+        new.downcast_ref::<T>(),
+    ) else {
+        return;
+    };
+    // A value unequal to itself (NaN) cannot be checked by `==`.
+    #[allow(
+        clippy::eq_op,
+        reason = "a value unequal to itself is skipped on purpose"
+    )]
+    let comparable = new == new;
+    assert!(
+        !comparable || old == new,
+        "lazy: two different `{}` values have the same fingerprint, so they would be one \
+         leaf; its `Fingerprint` must write everything `==` compares",
+        std::any::type_name::<T>()
+    );
 }
 
 /// Conversion into a [`Lazy`]: what annotated functions accept for each parameter, so that

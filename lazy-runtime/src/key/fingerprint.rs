@@ -8,16 +8,25 @@ use super::{Key, LEAF_DOMAIN};
 /// Implement it for your own types to make their leaves fold by content; values of types
 /// without it can still enter a graph by identity with [`Lazy::opaque`](crate::Lazy::opaque).
 ///
-/// A correct implementation writes everything that `Eq` compares, and writes lengths before
-/// variable-length parts so that `("ab", "c")` and `("a", "bc")` differ. The type's name is
-/// added by the runtime; do not write it yourself.
+/// # Contract
+///
+/// Equal fingerprints only for equal values, and equal values have equal fingerprints:
+/// leaves with equal fingerprints fold into one node, so a fingerprint that leaves out
+/// something `==` compares makes different values one, and a computation silently reads
+/// the wrong one. A correct implementation writes everything that `==` compares, and
+/// writes lengths before variable-length parts so that `("ab", "c")` and `("a", "bc")`
+/// differ. The type's name is added by the runtime; do not write it yourself.
+///
+/// `PartialEq` is required so that this can be checked: in debug builds, a leaf that folds
+/// onto an existing one is compared with it, and a difference panics naming the type
+/// (values unequal to themselves, such as NaN, are not compared).
 ///
 /// # Examples
 ///
 /// ```
 /// use lazy_runtime::{Fingerprint, FingerprintHasher};
 ///
-/// #[derive(Clone)]
+/// #[derive(Clone, PartialEq)]
 /// struct Point { x: i32, y: i32 }
 ///
 /// impl Fingerprint for Point {
@@ -27,7 +36,7 @@ use super::{Key, LEAF_DOMAIN};
 ///     }
 /// }
 /// ```
-pub trait Fingerprint {
+pub trait Fingerprint: PartialEq {
     /// Writes this value's content into `h`.
     fn fingerprint(&self, h: &mut FingerprintHasher);
 }
@@ -241,7 +250,7 @@ impl Fingerprint for [char] {
     }
 }
 
-impl<T> Fingerprint for Vec<T>
+impl<T: PartialEq> Fingerprint for Vec<T>
 where
     [T]: Fingerprint,
 {
@@ -250,7 +259,7 @@ where
     }
 }
 
-impl<T, const N: usize> Fingerprint for [T; N]
+impl<T: PartialEq, const N: usize> Fingerprint for [T; N]
 where
     [T]: Fingerprint,
 {
@@ -316,7 +325,7 @@ mod ndarray_fingerprint {
     where
         S: Data<Elem = A>,
         D: Dimension,
-        A: Clone,
+        A: Clone + PartialEq,
         [A]: Fingerprint,
     {
         fn fingerprint(&self, h: &mut FingerprintHasher) {
