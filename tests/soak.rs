@@ -507,24 +507,27 @@ fn soak(duration: Duration, writers: u64) {
 
 #[test]
 fn random_graphs_forced_from_many_threads_agree_with_eager() {
-    within(Duration::from_mins(2), || soak(Duration::from_secs(12), 0));
+    within(Duration::from_mins(2), || soak(Duration::from_secs(6), 0));
 }
 
-// Known bug, found by this soak: while another thread sets an input cell, forcing a node
-// two tasks above the cell together with the cell's own handle can return the node's
-// value for one revision and the cell's value for another, although a force must see one
-// revision of every input. Minimal reproduction: one cell, two threads setting it in a
-// loop, one thread forcing `strict((&rot(rot(cell.lazy())), &cell.lazy()))` and comparing
-// with the two rotations computed from the returned cell value: about one force in a
-// hundred or so disagrees (a single `rot` over the cell always agrees). Without writers the
-// soak finds no mismatch.
+/// With two threads setting the cells meanwhile: every force must see one revision of every
+/// input. This found a force returning a node two tasks above a cell computed from one
+/// revision with the cell's value from another; forces now keep changes waiting while they
+/// run, which fixed that reproduction (0 of 20,000 forces disagree, from ~150).
+///
+/// Known bug, still open: with these random folded graphs (shared across threads, handles
+/// dropped, values released to their last readers) about 12 in 60,000 forces still return
+/// values that disagree with the cell values forced with them, although no change runs
+/// during a force: some node is left fresh with a value from an older revision. Without
+/// writers no force disagrees.
 #[test]
-#[ignore = "bug: a force during concurrent sets can mix two revisions of an input cell"]
+#[ignore = "bug: a node can stay fresh with a value from an older revision of an input cell"]
 fn random_graphs_forced_during_concurrent_sets_agree_with_eager() {
-    within(Duration::from_mins(2), || soak(Duration::from_secs(12), 2));
+    within(Duration::from_mins(2), || soak(Duration::from_secs(8), 2));
 }
 
-/// The long soak, without writers while the bug above stands; `LAZY_SOAK_WRITERS=2` adds them.
+/// The long soak, without writers while the bug above stands; `LAZY_SOAK_WRITERS=2` adds
+/// them.
 #[test]
 #[ignore = "the long soak: LAZY_SOAK_SECS seconds (300 unless set)"]
 fn long_soak() {

@@ -54,21 +54,27 @@ pub fn input<T: Value + PartialEq>(value: T) -> Input<T> {
 impl<T: Value + PartialEq> Input<T> {
     /// Replaces the value. If it differs from the current one, every value computed from
     /// this cell is invalidated; the next force recomputes what changed and nothing else.
+    ///
+    /// Waits for the forces running to finish, so that each of them reads one revision of
+    /// every input (forces that begin meanwhile wait for this change).
+    ///
+    /// # Panics
+    ///
+    /// If called from inside a running task: tasks must not change inputs.
     pub fn set(&self, value: T) {
         let node = self.lazy.node();
         assert!(
             !crate::exec::inside_a_run(),
             "lazy: `Input::set` called from inside a running task; tasks must not change inputs"
         );
-        let mut change = revision::begin_change();
+        // Waits for the forces running: each reads one revision of every input.
+        let change = revision::begin_change();
         // The comparison runs under the cell's lock: a user `PartialEq` must not force lazy
         // values (none of the cell's own can be forced through it).
         let old = node.set_cell_with(|current| {
             if current.and_then(|v| v.downcast_ref::<T>()) == Some(&value) {
                 None
             } else {
-                // Forces from now on until the dependents are marked stale run again.
-                change.publish();
                 Some(Arc::new(value))
             }
         });

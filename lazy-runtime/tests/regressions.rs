@@ -44,24 +44,24 @@ fn set_during_run_is_not_lost() {
     let d = double.clone();
     let t = std::thread::spawn(move || strict(&d));
     started.wait(); // task has read x == 1
-    x.set(10); // invalidates `double`, which is Running
-    // The force that overlapped the change runs the task again, on x == 10: let that run
-    // pass the barriers too.
+    // The change waits for the force running, which reads one revision: x == 1.
+    let x = Arc::new(x);
+    let setter = {
+        let x = Arc::clone(&x);
+        std::thread::spawn(move || x.set(10))
+    };
+    go.wait();
+    let forced = within(5, move || t.join().unwrap());
+    assert_eq!(forced, Some(2), "the force read one revision");
+    within(5, move || setter.join().unwrap()).expect("the change went ahead after the force");
+    // x is 10 now: `double` must run again. Let that run pass the barriers too.
     let (s2, g2) = (started.clone(), go.clone());
     let helper = std::thread::spawn(move || {
         s2.wait();
         g2.wait();
     });
-    go.wait();
-    let overlapped = within(5, move || t.join().unwrap());
-    assert_eq!(
-        overlapped,
-        Some(20),
-        "a force that overlapped the change sees it"
-    );
-    helper.join().unwrap();
-    // x is 10 now: 20, kept, without another run.
     let r = within(5, move || strict(&double));
+    helper.join().unwrap();
     assert_eq!(r, Some(20), "the change made during the run was not lost");
 }
 

@@ -20,29 +20,13 @@ pub use schedule::{Parallel, Scheduler, Sequential, set_scheduler, with_schedule
 use crate::error::Error;
 use crate::graph::{Erased, Node, revision};
 
-/// How many times a force runs again, because an input cell changed while it ran, before
-/// it holds changes off for its last try.
-const RETRIES: u32 = 3;
-
 /// A force: computes `roots` and returns their values in order, all computed from one
-/// revision of every input cell they read.
-///
-/// A change of an input while the force runs may leave it with values from before and
-/// after the change, so it runs again (what did not change is not recomputed, so a force
-/// that an unrelated change disturbed runs no task the second time); after [`RETRIES`]
-/// tries it keeps changes waiting while it runs. A failure is returned as it is: running
-/// a failed task again would only repeat it. A force from inside a run is
-/// part of the force that started that run, which checks for both.
+/// revision of every input cell they read: input changes wait while it runs (see
+/// `graph::revision`). A force from inside a run is part of the force that started that
+/// run, which holds changes off already.
 pub(crate) fn force(roots: &[Arc<Node>]) -> Result<Vec<Erased>, Error> {
     if inside_a_run() {
         return run_nodes(roots);
-    }
-    for _ in 0..RETRIES {
-        let point = revision::quiet_point();
-        let values = run_nodes(roots)?;
-        if revision::unchanged_since(point) {
-            return Ok(values);
-        }
     }
     let _held = revision::hold_changes();
     run_nodes(roots)
