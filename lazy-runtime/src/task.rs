@@ -149,34 +149,34 @@ pub(crate) fn add_node(
             volatile,
         )
     };
-    let node = match op.pure.then_some(&op.operation.digest) {
-        Some(digest) => {
-            // Most operations have one or two inputs: keep their keys on the stack.
-            let key = match inputs.as_slice() {
-                [] => Key::of_op(digest, &[]),
-                [a] => Key::of_op(digest, &[a.key]),
-                [a, b] => Key::of_op(digest, &[a.key, b.key]),
-                many => Key::of_op(digest, &many.iter().map(|n| n.key).collect::<Vec<_>>()),
-            };
-            let mut spare = Some(inputs);
-            let node = table::intern(key, || build(key, spare.take().expect("built once"), true));
-            if let Some(unused) = spare {
-                // Folded onto an existing node, which is registered already. Give back the
-                // inputs' counts here, outside the table lock.
-                for input in unused.as_slice() {
-                    input.release_keep();
-                }
-                return node;
+    let node = if let Some(digest) = op.pure.then_some(&op.operation.digest) {
+        // Most operations have one or two inputs: keep their keys on the stack.
+        let key = match inputs.as_slice() {
+            [] => Key::of_op(digest, &[]),
+            [a] => Key::of_op(digest, &[a.key]),
+            [a, b] => Key::of_op(digest, &[a.key, b.key]),
+            many => Key::of_op(digest, &many.iter().map(|n| n.key).collect::<Vec<_>>()),
+        };
+        let mut spare = Some(inputs);
+        let node = table::intern(key, || build(key, spare.take().expect("built once"), true));
+        if let Some(unused) = spare {
+            // Folded onto an existing node, which the table registered with its inputs
+            // when it was built. Give back the inputs' counts here, outside the table lock.
+            for input in unused.as_slice() {
+                input.release_keep();
             }
-            node
+            return node;
         }
-        None => Arc::new(build(Key::unique(), inputs, false)),
+        node
+    } else {
+        let node = Arc::new(build(Key::unique(), inputs, false));
+        Node::register_dependent(&node);
+        node
     };
     // Deferred inputs are not claimed: their counts go back.
     for input in node.deferred() {
         input.release_keep();
     }
-    Node::register_dependent(&node);
     node
 }
 

@@ -16,7 +16,9 @@
 //! - a shard's buckets follow its length down as well as up: a shard under an eighth full
 //!   (and above `MIN_SHRINK` buckets) shrinks, so the table's memory tracks the live
 //!   nodes, not the most there ever were;
-//! - lock order is table shard, then node state; no shard lock is taken while a node's state
+//! - a new node over an input cell is registered with its inputs before it is in the table,
+//!   so no thread can compute it before a change can reach it;
+//! - lock order is table shard, then a volatile input's reader list, then node state; no shard lock is taken while a node's state
 //!   is locked, and no node or value is dropped while a shard is locked.
 
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
@@ -83,6 +85,10 @@ pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
             existing
         } else {
             let node = Arc::new(make());
+            // A node over an input cell is registered with its inputs before another thread
+            // can fold onto it and compute it: registered after, a change in between would
+            // not reach it, and it would stay fresh with a value of the older revision.
+            Node::register_dependent(&node);
             let weak = Arc::downgrade(&node);
             match entry {
                 // The dead entry being replaced only frees the weak reference: its node has
