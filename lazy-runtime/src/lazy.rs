@@ -4,7 +4,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::graph::{Erased, Executor, Node, table};
+use crate::graph::{Erased, Executor, Node};
 use crate::key::{self, Fingerprint, Key};
 use crate::op::Operation;
 
@@ -128,7 +128,7 @@ impl<T: Value> Lazy<T> {
         // new value is dropped here, not under the lock.
         let value: Erased = Arc::new(value);
         let mut spare = Some(value);
-        let node = table::intern(key, || {
+        let node = Node::intern(key, || {
             Node::leaf(key, op, spare.take().expect("built once"), true)
         });
         if cfg!(debug_assertions)

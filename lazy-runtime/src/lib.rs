@@ -10,16 +10,18 @@
 //!
 //! # Layers
 //!
-//! Modules import downwards only (`docs/architecture.md` has the life of a node):
+//! Modules import downwards only, and no two files import each other, directly or round a
+//! circle (`tests/layers.rs` checks it; `docs/architecture.md` has the life of a node):
 //!
 //! ```text
 //! 5  lift (rewritten-body support)   inspect   input   batch   outputs   spin
 //!        |                              |        |       |        |        |
 //! 4  task (building task nodes) -> force (strict, Force) -> lazy (Lazy<T>, IntoLazy, Value)
 //!        |
-//! 3  exec: plan + marks (building plans) -> run (one task) -> schedule, pool, eager
-//!        |
-//! 2  graph: node + state (counters, transitions) -> table (folding) ; revision ; value
+//! 3  exec: force (mod) -> schedule -> plan + marks (building plans) -> run (one task);
+//!        |        eager -> force, run;  pool
+//! 2  graph: transitions -> node (counters, the folding table's instance) -> state,
+//!        |        table (folding, generic), inputs (generic), value;  revision;  executor
 //!        |
 //! 1  key (Key, Fingerprint)   op (Op and the per-operation registry)   error   stats
 //!

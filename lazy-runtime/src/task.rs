@@ -27,9 +27,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::force::Values;
-use crate::graph::{
-    Compute, Erased, InputValues, Inputs, Node, SameValue, TaskInput, Volatile, table,
-};
+use crate::graph::{Compute, Erased, InputValues, Inputs, Node, SameValue, TaskInput, Volatile};
 use crate::key::Key;
 use crate::lazy::{Lazy, Value};
 pub use crate::op::Op;
@@ -158,7 +156,7 @@ pub(crate) fn add_node(
             many => Key::of_op(digest, &many.iter().map(|n| n.key).collect::<Vec<_>>()),
         };
         let mut spare = Some(inputs);
-        let node = table::intern(key, || build(key, spare.take().expect("built once"), true));
+        let node = Node::intern(key, || build(key, spare.take().expect("built once"), true));
         if let Some(unused) = spare {
             // Folded onto an existing node, which the table registered with its inputs
             // when it was built. Give back the inputs' counts here, outside the table lock.

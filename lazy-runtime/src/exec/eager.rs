@@ -68,7 +68,7 @@ pub(crate) fn run_if_eager(node: &Arc<Node>) {
     {
         panic!("{e}");
     }
-    if let Err(e) = super::run_eagerly(node) {
+    if let Err(e) = super::run_eagerly(node, super::run_nodes) {
         panic!("{e}");
     }
 }

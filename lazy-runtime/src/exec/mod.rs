@@ -37,7 +37,7 @@ pub(crate) fn force(roots: &[Arc<Node>]) -> Result<Vec<Erased>, Error> {
 /// pool while it holds a claimed run could wait for itself, or, with every worker doing
 /// so, deadlock.
 pub(crate) fn run_nodes(roots: &[Arc<Node>]) -> Result<Vec<Erased>, Error> {
-    let plan = Plan::build(roots);
+    let plan = Plan::build(roots, run_nodes);
     if plan.has_tasks() {
         if inside_a_run() {
             Sequential.run(&plan);

@@ -67,12 +67,15 @@ pub struct Plan<'a> {
     dependents: Vec<u32>,
     initial: Vec<TaskId>,
     roots: Vec<Root<'a>>,
+    /// How its tasks compute inputs they find missing (see [`run::ForceNodes`]).
+    force: run::ForceNodes,
 }
 
 impl<'a> Plan<'a> {
     /// Collects the tasks below `roots` that need to run. Nodes that are ready are not
     /// entered; nodes that another thread is computing become tasks that wait for it.
-    pub(crate) fn build(roots: &'a [Arc<Node>]) -> Plan<'a> {
+    /// Its tasks compute inputs they find missing with `force`.
+    pub(crate) fn build(roots: &'a [Arc<Node>], force: run::ForceNodes) -> Plan<'a> {
         let mut marks = Marks::new();
         let mut plan = Plan {
             tasks: Vec::new(),
@@ -80,6 +83,7 @@ impl<'a> Plan<'a> {
             dependents: Vec::new(),
             initial: Vec::new(),
             roots: Vec::new(),
+            force,
         };
         // (input task, reader task), gathered while tasks are added, sorted by input below.
         let mut edges: Vec<(u32, u32)> = Vec::new();
@@ -273,10 +277,12 @@ impl<'a> Plan<'a> {
         let plan_claims = t.claims.swap(false, Ordering::AcqRel);
         if t.is_root {
             // A scheduler that runs a task twice gets the same value both times.
-            let _ = t.result.set(run::run_requested(t.node, plan_claims));
+            let _ = t
+                .result
+                .set(run::run_requested(t.node, plan_claims, self.force));
         } else {
             // A failure is recorded in the node, and its readers fail with it.
-            let _ = run::run_unrequested(t.node, plan_claims);
+            let _ = run::run_unrequested(t.node, plan_claims, self.force);
         }
         let (from, to) = (self.starts[i] as usize, self.starts[i + 1] as usize);
         for &dep in &self.dependents[from..to] {
@@ -311,9 +317,7 @@ impl<'a> Plan<'a> {
                     let value = node.kept_value();
                     match value {
                         Some(v) => Ok(v),
-                        None => {
-                            super::run_nodes(std::slice::from_ref(node)).map(|mut v| v.remove(0))
-                        }
+                        None => (self.force)(std::slice::from_ref(node)).map(|mut v| v.remove(0)),
                     }
                 }
             })

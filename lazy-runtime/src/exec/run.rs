@@ -16,6 +16,11 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, ErrorKind};
 use crate::graph::{Begin, Claim, Erased, InputValues, Node, Read, TaskInput};
 
+/// How a run computes the inputs it finds missing when it reads them (released or
+/// invalidated since its plan was built): a force of those nodes, handed down by the layer
+/// that plans (`exec::run_nodes`), so that running a task does not depend on planning one.
+pub(crate) type ForceNodes = fn(&[Arc<Node>]) -> Result<Vec<Erased>, Error>;
+
 thread_local! {
     /// How many runs this thread has claimed and not finished: runs nest when a task's
     /// missing inputs, or its conditional's branch, are computed inside its run.
@@ -48,21 +53,29 @@ impl Drop for InsideRun {
 /// Runs a task of a plan and returns its value. `plan_claims` says whether the plan still
 /// holds its claims on the task's inputs (a scheduler that runs a task twice used them the
 /// first time).
-pub(crate) fn run_requested(node: &Arc<Node>, plan_claims: bool) -> Result<Erased, Error> {
-    let value = execute(node, plan_claims, true)?;
+pub(crate) fn run_requested(
+    node: &Arc<Node>,
+    plan_claims: bool,
+    force: ForceNodes,
+) -> Result<Erased, Error> {
+    let value = execute(node, plan_claims, true, force)?;
     Ok(value.expect("a wanted value is returned"))
 }
 
 /// Runs a task of a plan whose value only other tasks read: it is not shared with the
 /// plan, so that its last reader can take it by move.
-pub(crate) fn run_unrequested(node: &Arc<Node>, plan_claims: bool) -> Result<(), Error> {
-    execute(node, plan_claims, false).map(drop)
+pub(crate) fn run_unrequested(
+    node: &Arc<Node>,
+    plan_claims: bool,
+    force: ForceNodes,
+) -> Result<(), Error> {
+    execute(node, plan_claims, false, force).map(drop)
 }
 
 /// Runs a task now, on the calling thread, outside any plan (eager mode). Its panic unwinds
 /// into the caller, after the node has been marked failed so that nobody waits for it.
-pub(crate) fn run_eagerly(node: &Arc<Node>) -> Result<(), Error> {
-    let (claim, values, _inside) = match begin(node, false, false)? {
+pub(crate) fn run_eagerly(node: &Arc<Node>, force: ForceNodes) -> Result<(), Error> {
+    let (claim, values, _inside) = match begin(node, false, false, force)? {
         Started::Done(_) => return Ok(()),
         Started::Claimed(claim, values, inside) => (claim, values, inside),
     };
@@ -82,8 +95,13 @@ pub(crate) fn run_eagerly(node: &Arc<Node>) -> Result<(), Error> {
     Ok(())
 }
 
-fn execute(node: &Arc<Node>, plan_claims: bool, want: bool) -> Result<Option<Erased>, Error> {
-    let (claim, values, _inside) = match begin(node, plan_claims, want)? {
+fn execute(
+    node: &Arc<Node>,
+    plan_claims: bool,
+    want: bool,
+    force: ForceNodes,
+) -> Result<Option<Erased>, Error> {
+    let (claim, values, _inside) = match begin(node, plan_claims, want, force)? {
         Started::Done(value) => return Ok(value),
         Started::Claimed(claim, values, inside) => (claim, values, inside),
     };
@@ -117,7 +135,12 @@ enum Started {
 
 /// Steps 1 and 2: claims the run and reads the inputs. An error if this thread is the one
 /// computing the node, or if an input failed (then the node has failed too).
-fn begin(node: &Arc<Node>, plan_claims: bool, want: bool) -> Result<Started, Error> {
+fn begin(
+    node: &Arc<Node>,
+    plan_claims: bool,
+    want: bool,
+    force: ForceNodes,
+) -> Result<Started, Error> {
     let claim = match node.begin_run(want) {
         Begin::Fresh(value) => {
             if plan_claims {
@@ -139,7 +162,7 @@ fn begin(node: &Arc<Node>, plan_claims: bool, want: bool) -> Result<Started, Err
     if plan_claims && claim.own_claims {
         node.release_input_claims();
     }
-    match read_inputs(node, plan_claims || claim.own_claims) {
+    match read_inputs(node, plan_claims || claim.own_claims, force) {
         Ok(values) => Ok(Started::Claimed(claim, values, inside)),
         Err(error) => {
             node.finish(Err(error.clone()), Duration::ZERO);
@@ -209,7 +232,7 @@ fn call(
 /// The values of a task's strict inputs, in order, and the latest revision at which one of
 /// them changed; the first failure among them otherwise. With `consume`, the task's claims
 /// on them are given back as they are read (all of them, also on failure).
-fn read_inputs(node: &Node, consume: bool) -> Result<(InputValues, u64), Error> {
+fn read_inputs(node: &Node, consume: bool, force: ForceNodes) -> Result<(InputValues, u64), Error> {
     let mut values = InputValues::default();
     let mut failure = None;
     let mut inputs_changed_at = 0;
@@ -228,7 +251,7 @@ fn read_inputs(node: &Node, consume: bool) -> Result<(InputValues, u64), Error> 
             Read::Missing => {
                 let value = match forced.iter().position(|&(j, _)| j == i) {
                     Some(at) => Ok(forced.swap_remove(at).1),
-                    None => force_missing(node.strict(), i).map(|values| {
+                    None => force_missing(node.strict(), i, force).map(|values| {
                         forced = values;
                         let at = forced.iter().position(|&(j, _)| j == i);
                         forced.swap_remove(at.expect("the first one forced")).1
@@ -258,12 +281,16 @@ fn read_inputs(node: &Node, consume: bool) -> Result<(InputValues, u64), Error> 
 /// and returns their values by position. Forcing them one at a time would compute what
 /// they share once per input, and again below each of those: a lattice whose values were
 /// released would take time exponential in its depth.
-fn force_missing(inputs: &[Arc<Node>], from: usize) -> Result<Vec<(usize, Erased)>, Error> {
+fn force_missing(
+    inputs: &[Arc<Node>],
+    from: usize,
+    force: ForceNodes,
+) -> Result<Vec<(usize, Erased)>, Error> {
     let missing: Vec<usize> = (from..inputs.len())
         .filter(|&j| j == from || inputs[j].lock().is_missing())
         .collect();
     let nodes: Vec<Arc<Node>> = missing.iter().map(|&j| Arc::clone(&inputs[j])).collect();
-    let values = super::run_nodes(&nodes)?;
+    let values = force(&nodes)?;
     Ok(missing.into_iter().zip(values).collect())
 }
 

@@ -1,22 +1,23 @@
-//! A node's inputs, and what a node over an input cell records of its readers.
+//! A node's inputs, and what a node over an input cell records of its readers. Generic
+//! over the node type `N`, so that this file does not depend on the node that holds it
+//! (`node.rs` names the instances: `Inputs`, `NodeInputs`, `Volatile`).
 
 use std::mem;
 use std::sync::{Arc, Mutex, Weak};
 
-use super::node::Node;
 use super::value::SameValue;
 
 /// A node's inputs, stored inline when there are at most two (nearly every operation), so
 /// that building a node allocates once.
-pub(crate) enum Inputs {
+pub(crate) enum Inputs<N> {
     Zero,
-    One([Arc<Node>; 1]),
-    Two([Arc<Node>; 2]),
-    Many(Box<[Arc<Node>]>),
+    One([Arc<N>; 1]),
+    Two([Arc<N>; 2]),
+    Many(Box<[Arc<N>]>),
 }
 
-impl Inputs {
-    pub(crate) fn as_slice(&self) -> &[Arc<Node>] {
+impl<N> Inputs<N> {
+    pub(crate) fn as_slice(&self) -> &[Arc<N>] {
         match self {
             Inputs::Zero => &[],
             Inputs::One(one) => one,
@@ -33,30 +34,30 @@ impl Inputs {
 /// than with them as fields of their own (see `Node`'s layout test).
 ///
 /// Invariant: `strict <= as_slice().len()`, and moving the inputs out keeps the flag.
-pub(crate) enum NodeInputs {
+pub(crate) enum NodeInputs<N> {
     Zero {
         interned: bool,
     },
     One {
         strict: u32,
         interned: bool,
-        nodes: [Arc<Node>; 1],
+        nodes: [Arc<N>; 1],
     },
     Two {
         strict: u32,
         interned: bool,
-        nodes: [Arc<Node>; 2],
+        nodes: [Arc<N>; 2],
     },
     Many {
         strict: u32,
         interned: bool,
-        nodes: Box<[Arc<Node>]>,
+        nodes: Box<[Arc<N>]>,
     },
 }
 
-impl NodeInputs {
+impl<N> NodeInputs<N> {
     /// `inputs`, of which the first `strict` are strict.
-    pub(super) fn new(inputs: Inputs, strict: usize, interned: bool) -> NodeInputs {
+    pub(super) fn new(inputs: Inputs<N>, strict: usize, interned: bool) -> NodeInputs<N> {
         debug_assert!(
             strict <= inputs.as_slice().len(),
             "more strict inputs than inputs"
@@ -83,11 +84,11 @@ impl NodeInputs {
     }
 
     /// No inputs (a leaf's).
-    pub(super) fn none(interned: bool) -> NodeInputs {
+    pub(super) fn none(interned: bool) -> NodeInputs<N> {
         NodeInputs::Zero { interned }
     }
 
-    pub(crate) fn as_slice(&self) -> &[Arc<Node>] {
+    pub(crate) fn as_slice(&self) -> &[Arc<N>] {
         match self {
             NodeInputs::Zero { .. } => &[],
             NodeInputs::One { nodes, .. } => nodes,
@@ -117,7 +118,7 @@ impl NodeInputs {
     }
 
     /// Moves the inputs onto `out`, leaving none (and the flag as it was).
-    pub(super) fn move_into(&mut self, out: &mut Vec<Arc<Node>>) {
+    pub(super) fn move_into(&mut self, out: &mut Vec<Arc<N>>) {
         let interned = self.interned();
         match mem::replace(self, NodeInputs::Zero { interned }) {
             NodeInputs::Zero { .. } => {}
@@ -128,16 +129,16 @@ impl NodeInputs {
     }
 }
 
-/// What only a node over an input cell needs (see [`Node::volatile`]).
-pub(crate) struct Volatile {
+/// What only a node over an input cell needs (see `Node::volatile`).
+pub(crate) struct Volatile<N> {
     /// Readers of this node, so that setting an input can invalidate them.
-    pub(crate) dependents: Mutex<Vec<Weak<Node>>>,
+    pub(crate) dependents: Mutex<Vec<Weak<N>>>,
     /// Whether two values are equal, for early cut-off.
     pub(crate) same: Option<SameValue>,
 }
 
-impl Volatile {
-    pub(crate) fn new(same: Option<SameValue>) -> Volatile {
+impl<N> Volatile<N> {
+    pub(crate) fn new(same: Option<SameValue>) -> Volatile<N> {
         Volatile {
             dependents: Mutex::new(Vec::new()),
             same,

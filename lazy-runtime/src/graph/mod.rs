@@ -6,14 +6,13 @@ mod inputs;
 mod node;
 pub(crate) mod revision;
 mod state;
-pub(crate) mod table;
+mod table;
 mod transitions;
 mod value;
 
 pub use executor::Executor;
-pub(crate) use inputs::{Inputs, Volatile};
-pub(crate) use node::Node;
+pub(crate) use node::{Compute, Inputs, Node, TaskInput, Volatile};
 pub use state::NodeState;
 pub(crate) use state::Status;
 pub(crate) use transitions::{Begin, Claim, Read};
-pub(crate) use value::{Compute, Erased, InputValues, SameValue, TaskInput};
+pub(crate) use value::{Erased, InputValues, SameValue};

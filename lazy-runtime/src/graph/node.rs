@@ -6,13 +6,33 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::executor::Executor;
-use super::inputs::{Inputs, NodeInputs, Volatile};
+use super::inputs;
 use super::state::{NodeState, State, Status};
-use super::table;
-use super::value::{Compute, Erased};
+use super::table::{Interned, Table};
+use super::value::{Erased, InputValues};
 use crate::key::Key;
 use crate::op::Operation;
 use crate::stats;
+
+/// A node's inputs as its builder hands them over.
+pub(crate) type Inputs = inputs::Inputs<Node>;
+/// A node's inputs as the node keeps them.
+pub(crate) type NodeInputs = inputs::NodeInputs<Node>;
+/// What only a node over an input cell needs.
+pub(crate) type Volatile = inputs::Volatile<Node>;
+
+/// A task's function.
+pub(crate) type Compute = Box<dyn Fn(TaskInput<'_>) -> Erased + Send + Sync>;
+
+/// What a task's function receives: the values of its strict inputs, in order, and the
+/// nodes of its deferred inputs (which it may force itself, as a conditional does).
+pub(crate) struct TaskInput<'a> {
+    pub(crate) values: InputValues,
+    pub(crate) deferred: &'a [Arc<Node>],
+}
+
+/// The folding table of all interned nodes (see `table.rs`).
+static TABLE: Table<Node> = Table::new();
 
 /// A node of the task graph.
 ///
@@ -105,6 +125,18 @@ impl Node {
         node.volatile = volatile;
         node.compute = Some(compute);
         node
+    }
+
+    /// The live interned node with `key`, or the one `make` builds, with one `keep` count
+    /// added for the caller's handle (see [`Table::intern`]).
+    pub(crate) fn intern(key: Key, make: impl FnOnce() -> Node) -> Arc<Node> {
+        TABLE.intern(key, make)
+    }
+
+    /// How many folding-table entries have `key`'s hash, live or dead.
+    #[cfg(test)]
+    pub(crate) fn table_entries(key: &Key) -> usize {
+        TABLE.entries(key)
     }
 
     /// The operation's display name, or the leaf's type name.
@@ -296,7 +328,7 @@ impl Drop for Node {
     fn drop(&mut self) {
         stats::node_dropped();
         if self.inputs.interned() {
-            table::remove(self);
+            TABLE.remove(self);
         }
         self.drop_input_claims();
         // Free the chain of inputs that this node was the last owner of with a loop, not
@@ -309,9 +341,24 @@ impl Drop for Node {
                 node.inputs.move_into(&mut stack);
                 // `node` drops here with no inputs left, so its `Drop` does not recurse.
                 // It has been moved out of its allocation, which its folding-table entry
-                // still holds: `table::remove` finds that entry by key, not by address.
+                // still holds: `Table::remove` finds that entry by key, not by address.
             }
         }
+    }
+}
+
+impl Interned for Node {
+    fn key(&self) -> &Key {
+        &self.key
+    }
+
+    fn folded(&self) {
+        self.add_keep();
+        self.count_fold();
+    }
+
+    fn inserted(node: &Arc<Node>) {
+        Node::register_dependent(node);
     }
 }
 

@@ -1,26 +1,16 @@
-//! Values as the graph holds them: type-erased, shared, and handed to tasks in order.
+//! Values as the graph holds them: type-erased, shared, and handed to tasks in order. What
+//! a task's function receives with them is `node::TaskInput`, since it
+//! names nodes.
 
 use std::any::Any;
 use std::sync::Arc;
-
-use super::node::Node;
 
 /// A computed value, type-erased. Values are shared, never copied, between a node and the
 /// tasks that read it; a task that is an input's last reader receives the only reference.
 pub(crate) type Erased = Arc<dyn Any + Send + Sync>;
 
-/// A task's function.
-pub(crate) type Compute = Box<dyn Fn(TaskInput<'_>) -> Erased + Send + Sync>;
-
 /// Whether two values of a node are equal, for early cut-off after an input changed.
 pub(crate) type SameValue = Box<dyn Fn(&Erased, &Erased) -> bool + Send + Sync>;
-
-/// What a task's function receives: the values of its strict inputs, in order, and the
-/// nodes of its deferred inputs (which it may force itself, as a conditional does).
-pub(crate) struct TaskInput<'a> {
-    pub(crate) values: InputValues,
-    pub(crate) deferred: &'a [Arc<Node>],
-}
 
 /// Values handed over in order, read once each: a task's input values, or the results of a
 /// force. The first two are stored inline, so that running a task of one or two inputs
