@@ -14,8 +14,7 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
-use super::Stream;
-use super::cell::Step;
+use super::link::{Step, Stream};
 
 impl<T: Clone + Send + Sync + 'static> Stream<T> {
     /// A stream with the same elements whose input is computed up to `n` elements ahead of

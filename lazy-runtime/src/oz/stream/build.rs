@@ -3,8 +3,10 @@
 use std::ops::Add;
 use std::sync::{Arc, Weak};
 
-use super::cell::{self, Cell, Step, SuspendedCell};
-use super::{Anchor, DemandError, Link, Stream};
+use super::cell::{SuspendedCell, guarded};
+use super::link::{Anchor, Cell, Link, Step, Stream, StreamThunk};
+use crate::oz::DemandError;
+use crate::oz::suspension::Thunk;
 
 /// The empty stream.
 ///
@@ -17,6 +19,13 @@ use super::{Anchor, DemandError, Link, Stream};
 #[must_use]
 pub fn nil<T: Send + Sync + 'static>() -> Stream<T> {
     Stream::ready(Step::Nil)
+}
+
+/// The empty stream.
+impl<T: Send + Sync + 'static> Default for Stream<T> {
+    fn default() -> Self {
+        nil()
+    }
 }
 
 /// The stream whose first element is `head` and whose rest is `tail`.
@@ -180,7 +189,7 @@ where
 
 /// The thunk of an [`unfold`] cell: the state and the shared step function.
 ///
-/// An exclusive reader (see [`pull`]) that finds an unforced `Unfold` cell unshared
+/// An exclusive reader (see [`pull`](super::iter::pull)) that finds an unforced `Unfold` cell unshared
 /// detaches this thunk from the cell and advances it in place, one element per call,
 /// instead of allocating a cell per element: nobody else can see the cell, so this is
 /// indistinguishable from walking the cells, and it makes consuming a generated stream
@@ -202,7 +211,7 @@ where
     }
 }
 
-impl<S, T, F> crate::oz::suspension::Thunk<Step<T>> for Unfold<S, F>
+impl<S, T, F> Thunk<Step<T>> for Unfold<S, F>
 where
     S: Send + 'static,
     T: Clone + Send + Sync + 'static,
@@ -225,7 +234,7 @@ where
     }
 }
 
-impl<S, T, F> cell::StreamThunk<T> for Unfold<S, F>
+impl<S, T, F> StreamThunk<T> for Unfold<S, F>
 where
     S: Send + 'static,
     T: Clone + Send + Sync + 'static,
@@ -238,7 +247,7 @@ where
     fn advance(&mut self) -> Option<Result<Option<T>, DemandError>> {
         let state = self.state.take()?;
         let step = &*self.step;
-        Some(cell::guarded(|| Ok(step(state))).map(|next| {
+        Some(guarded(|| Ok(step(state))).map(|next| {
             next.map(|(value, state)| {
                 self.state = Some(state);
                 value

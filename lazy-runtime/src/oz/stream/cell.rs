@@ -1,53 +1,26 @@
-//! Stream cells: the memoized, lazily computed links of a [`Stream`].
+//! Stream cells: [`SuspendedCell`], the memoized, lazily computed cell behind every
+//! [`Stream`], and the constructors of a stream from one.
 
 use std::sync::Arc;
 
-use super::{DemandError, Link, Stream};
-use crate::oz::suspension::{Suspension, Thunk};
+use super::link::{Cell, Link, Step, Stream, StreamThunk};
+use crate::oz::DemandError;
+use crate::oz::suspension::Suspension;
 
-/// The value of a forced cell: the end of the stream, or an element and the rest.
-pub(super) enum Step<T> {
-    Nil,
-    Cons(T, Stream<T>),
-}
-
-/// What a stream needs from a cell, whatever thunk type computes it.
-///
-/// Cells are shared through `Arc<dyn Cell<T>>`, so a cell and its thunk live in one
-/// allocation whatever the thunk's type.
-pub(super) trait Cell<T>: Send + Sync {
-    /// Forces the cell (at most one run of its thunk, from any thread).
-    fn force(&self) -> Result<&Step<T>, DemandError>;
-    /// Whether the thunk has run.
-    fn is_evaluated(&self) -> bool;
-    /// The forced step, without forcing.
-    fn peek(&self) -> Option<&Step<T>>;
-    /// Takes the forced step out, for an owner that is about to free the cell.
-    fn take(&mut self) -> Option<Result<Step<T>, DemandError>>;
-    /// The step for the cell's only owner: computed without publishing it if the cell was
-    /// not forced yet, taken out otherwise. Leaves the cell empty.
-    fn run_or_take(&mut self) -> Result<Step<T>, DemandError>;
-    /// For the cell's only owner: if the cell is an unforced source that can advance in
-    /// place, moves its thunk out (leaving the cell empty), so that the owner can advance
-    /// it without going through the shared cell at all.
-    fn detach(&mut self) -> Option<Box<dyn StreamThunk<T> + Send>>;
-}
-
-/// The thunk of a stream cell.
-pub(super) trait StreamThunk<T>: Thunk<Step<T>> {
-    /// Produces the cell's element and becomes the thunk of the next cell, if this kind of
-    /// thunk can; see [`Cell::detach`].
-    fn advance(&mut self) -> Option<Result<Option<T>, DemandError>> {
-        None
+impl<T: Send + Sync + 'static> Stream<T> {
+    /// A cell whose step is known.
+    pub(super) fn ready(step: Step<T>) -> Self {
+        Self::from_cell(Arc::new(SuspendedCell::ready(step)))
     }
 
-    /// Whether [`advance`](Self::advance) works for this thunk.
-    fn can_advance(&self) -> bool {
-        false
+    /// A cell computed by `thunk` on first demand.
+    pub(super) fn suspend<F>(thunk: F) -> Self
+    where
+        F: StreamThunk<T> + Send + 'static,
+    {
+        Self::from_cell(Arc::new(SuspendedCell::new(thunk)))
     }
 }
-
-impl<T, F: FnOnce() -> Result<Step<T>, DemandError>> StreamThunk<T> for F {}
 
 /// Runs `f`, turning a panic into an error value (for user code run by
 /// [`StreamThunk::advance`], which runs outside a suspension's own guard).

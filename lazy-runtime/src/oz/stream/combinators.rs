@@ -4,8 +4,11 @@
 use std::iter::Sum;
 use std::sync::Arc;
 
-use super::cell::{Step, StreamThunk, guarded};
-use super::{DemandError, Source, Stream, nil, pull};
+use super::build::{cons, nil};
+use super::cell::guarded;
+use super::iter::{Source, pull};
+use super::link::{Step, Stream, StreamThunk};
+use crate::oz::DemandError;
 use crate::oz::suspension::Thunk;
 
 impl<T: Clone + Send + Sync + 'static> Stream<T> {
@@ -188,9 +191,7 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
                 None => Step::Cons(x, xs),
                 Some((y, ys)) => match x.cmp(y) {
                     std::cmp::Ordering::Less => Step::Cons(x, xs.merge(other.clone())),
-                    std::cmp::Ordering::Greater => {
-                        Step::Cons(y.clone(), cons_stream(x, xs).merge(ys))
-                    }
+                    std::cmp::Ordering::Greater => Step::Cons(y.clone(), cons(x, xs).merge(ys)),
                     std::cmp::Ordering::Equal => Step::Cons(x, xs.merge(ys)),
                 },
             })
@@ -286,10 +287,6 @@ impl<T: Clone + Send + Sync + 'static> Stream<T> {
     pub fn nth(&self, index: usize) -> Option<T> {
         self.clone().into_iter().nth(index)
     }
-}
-
-fn cons_stream<T: Send + Sync + 'static>(head: T, tail: Stream<T>) -> Stream<T> {
-    super::cons(head, tail)
 }
 
 fn map<T, U, F>(source: Stream<T>, f: Arc<F>) -> Stream<U>

@@ -9,7 +9,9 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use super::{DemandError, Stream, unfold};
+use super::build::{cons, lazy, nil, unfold};
+use super::link::Stream;
+use crate::oz::DemandError;
 
 /// The block size of [`read_lines`] and of the buffer behind it: 64 KiB.
 const BLOCK_SIZE: usize = 64 * 1024;
@@ -102,7 +104,7 @@ fn read_block(reader: &mut impl Read, block_size: usize) -> io::Result<Vec<u8>> 
 /// ```
 pub fn read_lines(path: impl AsRef<Path>) -> Stream<Result<String, DemandError>> {
     let path = path.as_ref().to_path_buf();
-    super::lazy(move || match File::open(&path) {
+    lazy(move || match File::open(&path) {
         Ok(file) => lines(BufReader::with_capacity(BLOCK_SIZE, file)),
         Err(error) => open_failed(error),
     })
@@ -133,7 +135,7 @@ pub fn read_blocks(
         "the block size of a lazily read stream must not be zero"
     );
     let path: PathBuf = path.as_ref().to_path_buf();
-    super::lazy(move || match File::open(&path) {
+    lazy(move || match File::open(&path) {
         Ok(file) => blocks(file, block_size),
         Err(error) => open_failed(error),
     })
@@ -142,5 +144,5 @@ pub fn read_blocks(
 fn open_failed<T: Clone + Send + Sync + 'static>(
     error: io::Error,
 ) -> Stream<Result<T, DemandError>> {
-    super::cons(Err(DemandError::io(error)), super::nil())
+    cons(Err(DemandError::io(error)), nil())
 }

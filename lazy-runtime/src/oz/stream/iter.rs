@@ -1,15 +1,155 @@
-//! Reading streams: exclusive read positions, and the iterators over elements.
+//! Reading streams: the first cell ([`Stream::first`], [`Stream::split_first`], …),
+//! exclusive read positions, and the iterators over elements.
 
 use std::fmt;
 
-use super::cell::{self, Step};
-use super::{DemandError, Stream, cons, nil};
+use super::build::{cons, nil};
+use super::link::{Step, Stream, StreamThunk};
+use crate::oz::DemandError;
+
+impl<T: Clone + Send + Sync + 'static> Stream<T> {
+    /// Forces the first cell: its element and the rest of the stream, or `None` at the end.
+    ///
+    /// # Errors
+    ///
+    /// The [`DemandError`] of the first cell, if computing it failed.
+    ///
+    /// ```
+    /// use lazy_runtime::stream;
+    ///
+    /// let (first, rest) = stream::from(1_u8).try_split_first().unwrap().unwrap();
+    /// assert_eq!(first, 1);
+    /// assert_eq!(rest.first(), Some(2));
+    /// ```
+    pub fn try_split_first(&self) -> Result<Option<(T, Self)>, DemandError> {
+        self.visit(|parts| parts.map(|(head, tail)| (head.clone(), tail)))
+    }
+
+    /// Forces the first cell; see [`try_split_first`](Self::try_split_first).
+    ///
+    /// # Panics
+    ///
+    /// If computing the first cell failed, with the [`DemandError`] in the message.
+    ///
+    /// ```
+    /// use lazy_runtime::stream::{cons, nil};
+    ///
+    /// let (head, tail) = cons('a', nil()).split_first().unwrap();
+    /// assert_eq!(head, 'a');
+    /// assert!(tail.is_empty());
+    /// ```
+    #[must_use]
+    pub fn split_first(&self) -> Option<(T, Self)> {
+        self.try_split_first().unwrap_or_else(|error| fail(&error))
+    }
+
+    /// The first element, or `None` for the empty stream.
+    ///
+    /// # Errors
+    ///
+    /// The [`DemandError`] of the first cell, if computing it failed.
+    ///
+    /// ```
+    /// use lazy_runtime::stream;
+    ///
+    /// let broken = stream::lazy(|| -> stream::Stream<u8> { panic!("no data") });
+    /// assert!(broken.try_first().unwrap_err().is_panic());
+    /// ```
+    pub fn try_first(&self) -> Result<Option<T>, DemandError> {
+        self.visit(|parts| parts.map(|(head, _)| head.clone()))
+    }
+
+    /// The first element, or `None` for the empty stream.
+    ///
+    /// # Panics
+    ///
+    /// If computing the first cell failed, with the [`DemandError`] in the message.
+    ///
+    /// ```
+    /// use lazy_runtime::stream;
+    ///
+    /// assert_eq!(stream::from(3_u8).first(), Some(3));
+    /// ```
+    #[must_use]
+    pub fn first(&self) -> Option<T> {
+        self.try_first().unwrap_or_else(|error| fail(&error))
+    }
+
+    /// The stream after the first element, or `None` for the empty stream.
+    ///
+    /// # Panics
+    ///
+    /// If computing the first cell failed, with the [`DemandError`] in the message.
+    ///
+    /// ```
+    /// use lazy_runtime::stream;
+    ///
+    /// assert_eq!(stream::from(3_u8).tail().unwrap().first(), Some(4));
+    /// ```
+    #[must_use]
+    pub fn tail(&self) -> Option<Self> {
+        self.visit(|parts| parts.map(|(_, tail)| tail))
+            .unwrap_or_else(|error| fail(&error))
+    }
+
+    /// Whether the stream is empty (forces the first cell).
+    ///
+    /// # Panics
+    ///
+    /// If computing the first cell failed, with the [`DemandError`] in the message.
+    ///
+    /// ```
+    /// use lazy_runtime::stream::{self, Stream};
+    ///
+    /// assert!(stream::nil::<u8>().is_empty());
+    /// assert!(!stream::from(0_u8).is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.visit(|parts| parts.is_none())
+            .unwrap_or_else(|error| fail(&error))
+    }
+
+    /// An iterator over the elements that yields a failed cell's [`DemandError`] (and then ends)
+    /// instead of panicking.
+    ///
+    /// ```
+    /// use lazy_runtime::stream::{self, cons};
+    ///
+    /// let xs = cons(1, stream::lazy(|| -> stream::Stream<i32> { panic!("cut") }));
+    /// let items: Vec<_> = xs.try_iter().collect();
+    /// assert_eq!(items[0].as_ref().unwrap(), &1);
+    /// assert!(items[1].as_ref().unwrap_err().is_panic());
+    /// assert_eq!(items.len(), 2);
+    /// ```
+    #[must_use]
+    pub fn try_iter(self) -> TryIter<T> {
+        TryIter {
+            rest: Some(Source::Stream(self)),
+        }
+    }
+
+    /// An iterator over the elements of a clone of this handle; the stream keeps its cells
+    /// (and memoized elements) while `self` lives.
+    ///
+    /// ```
+    /// use lazy_runtime::stream;
+    ///
+    /// let xs = stream::from(0_u32).take(3);
+    /// assert_eq!(xs.iter().sum::<u32>(), 3);
+    /// assert_eq!(xs.iter().count(), 3);
+    /// ```
+    #[must_use]
+    pub fn iter(&self) -> IntoIter<T> {
+        self.clone().into_iter()
+    }
+}
 
 /// An exclusively owned read position in a stream: a handle, or the detached thunk of an
 /// unshared source cell, which is advanced without touching any shared cell.
 pub(super) enum Source<T> {
     Stream(Stream<T>),
-    Detached(Box<dyn cell::StreamThunk<T> + Send>),
+    Detached(Box<dyn StreamThunk<T> + Send>),
 }
 
 impl<T> From<Stream<T>> for Source<T> {
@@ -131,7 +271,7 @@ impl<T> fmt::Debug for IntoIter<T> {
 /// An iterator over a stream's elements that yields errors as items; see
 /// [`Stream::try_iter`].
 pub struct TryIter<T> {
-    pub(super) rest: Option<Source<T>>,
+    rest: Option<Source<T>>,
 }
 
 impl<T: Clone + Send + Sync + 'static> Iterator for TryIter<T> {
