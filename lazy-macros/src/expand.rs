@@ -4,7 +4,7 @@
 //! signature the same way: each parameter `x: T` becomes `x: impl IntoLazy<T>` (so callers
 //! pass plain values and `Lazy` values alike) and the result `R` becomes `Lazy<R>`.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::{GenericParam, Generics, ItemFn};
@@ -30,7 +30,7 @@ pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
                 .then(|| inline_scope(&lowering.function, *names));
             expand_inline(
                 &lowering.function,
-                rewriter.calls,
+                [rewriter.calls, rewriter.strict_captures],
                 scope.as_ref(),
                 &contents,
             )
@@ -211,7 +211,7 @@ fn key_generics(generics: &Generics, with_self: bool) -> (TokenStream, TokenStre
 /// operations to the caller's graph; there is no node for the call itself.
 fn expand_inline(
     function: &Function<'_>,
-    calls: bool,
+    [calls, captures]: [bool; 2],
     scope: Option<&TokenStream>,
     contents: &TokenStream,
 ) -> TokenStream {
@@ -221,11 +221,20 @@ fn expand_inline(
     let ItemFn { attrs, vis, .. } = function.item;
     let outer = outer_signature(function);
     // The one lint suppression in generated code: which dispatch traits a body's calls
-    // and constants resolve to is only known after type checking.
-    let dispatch = calls.then(|| {
+    // and constants (and a conditional's strict captures) resolve to is only known after
+    // type checking.
+    let mut traits = Vec::new();
+    if calls {
+        traits.extend(["ViaContent", "ViaLazy", "ViaPlain", "ViaType"]);
+    }
+    if captures {
+        traits.extend(["ByContent", "ByIdentity"]);
+    }
+    let traits = traits.iter().map(|t| Ident::new(t, Span::call_site()));
+    let dispatch = (calls || captures).then(|| {
         quote! {
             #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
-            use #lift::{ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _};
+            use #lift::{#(#traits as _),*};
         }
     });
     let params = function.params.iter().filter_map(|p| {

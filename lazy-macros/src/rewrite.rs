@@ -12,7 +12,7 @@ use proc_macro2::{Group, Ident, Literal, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{AngleBracketedGenericArguments, Member, Path, UnOp};
 
-use crate::analyse::{Block, Step, StepKind, Stmt};
+use crate::analyse::{Block, Capture, Step, StepKind, Stmt};
 use crate::{hygiene, paths};
 
 /// The lowering of one body.
@@ -24,6 +24,9 @@ pub(crate) struct Rewriter {
     /// Whether the body has operations keyed by the scope they are written in (methods,
     /// fields, struct literals), so the body must bind its scope.
     pub(crate) scoped: bool,
+    /// Whether the body has conditionals with strict captures, so their dispatch traits
+    /// must be in scope.
+    pub(crate) strict_captures: bool,
     /// The numbers of the enclosing blocks that declare items, innermost last.
     item_blocks: Vec<u32>,
 }
@@ -166,12 +169,9 @@ impl Rewriter {
                 cond,
                 then,
                 otherwise,
-            } => {
-                let private = paths::private();
-                let (cond, then, otherwise) =
-                    (self.step(cond), self.step(then), self.step(otherwise));
-                quote_spanned!(span=> #private::select(#cond, #then, #otherwise))
-            }
+                captures,
+                label,
+            } => self.conditional(step, cond, [then, otherwise], captures, label),
             StepKind::Block(block) => {
                 let contents = self.block_contents(block);
                 quote! { { #contents } }
@@ -180,6 +180,75 @@ impl Rewriter {
                 let inner = self.step(inner);
                 quote! { (#inner) }
             }
+        }
+    }
+
+    /// `if c { a } else { b }`: a conditional over `c` and the captured locals, with a
+    /// builder per branch that takes the captures under their own names, so the branch's
+    /// code is lowered as it would be in place.
+    fn conditional(
+        &mut self,
+        step: &Step,
+        cond: &Step,
+        [then, otherwise]: [&Step; 2],
+        captures: &[Capture],
+        label: &str,
+    ) -> TokenStream {
+        let private = paths::private();
+        let clone = paths::clone();
+        let scope = self.scope();
+        let cond = self.step(cond);
+        let (then, otherwise) = (self.step(then), self.step(otherwise));
+        let lift = paths::lift();
+        // Strict captures first, in the probe that keys them by content where it can.
+        let ordered: Vec<&Capture> = captures
+            .iter()
+            .filter(|c| c.strict)
+            .chain(captures.iter().filter(|c| !c.strict))
+            .collect();
+        let split = ordered.iter().take_while(|c| c.strict).count();
+        let values: Vec<TokenStream> = ordered
+            .iter()
+            .map(|c| {
+                let ident = &c.ident;
+                if c.strict {
+                    quote!((&&#lift::Strict(#clone(&#ident))).capture())
+                } else {
+                    quote!(#clone(&#ident))
+                }
+            })
+            .collect();
+        // Each builder names the captures its branch uses, and ignores the others.
+        let names = |branch: usize| {
+            let names: Vec<TokenStream> = ordered
+                .iter()
+                .map(|c| {
+                    if c.used[branch] {
+                        c.ident.to_token_stream()
+                    } else {
+                        quote!(_)
+                    }
+                })
+                .collect();
+            let (strict, deferred) = names.split_at(split);
+            let (strict, deferred) = (nested_tuple(strict), nested_tuple(deferred));
+            quote!(#strict, #deferred)
+        };
+        let (strict, deferred) = values.split_at(split);
+        let (strict, deferred) = (nested_tuple(strict), nested_tuple(deferred));
+        let (then_names, otherwise_names) = (names(0), names(1));
+        self.strict_captures |= split > 0;
+        let label = Literal::string(label);
+        quote_spanned! {step.span=>
+            #private::select_in(
+                #scope,
+                #label,
+                #cond,
+                #strict,
+                #deferred,
+                move |#then_names| #then,
+                move |#otherwise_names| #otherwise,
+            )
         }
     }
 
@@ -357,4 +426,15 @@ pub(crate) fn rename_self(tokens: TokenStream, this: &Ident) -> TokenStream {
         });
     }
     out.into_iter().collect()
+}
+
+/// `(a, b, c)`, as tuples of at most 12 elements nested as needed (the runtime's
+/// `Captures` is implemented for tuples up to that length).
+fn nested_tuple(items: &[TokenStream]) -> TokenStream {
+    const MAX: usize = 12;
+    if items.len() <= MAX {
+        return quote!((#(#items,)*));
+    }
+    let chunks: Vec<TokenStream> = items.chunks(MAX).map(nested_tuple).collect();
+    nested_tuple(&chunks)
 }

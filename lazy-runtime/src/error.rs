@@ -27,6 +27,10 @@ pub enum ErrorKind {
     Panicked(String),
     /// The scheduler returned without running the task (a bug in a user-provided scheduler).
     NotRun,
+    /// The task is a conditional whose branch needed more conditionals' branches forced one
+    /// inside the other than the limit allows (this many): unbounded recursion through a
+    /// lazy `if`, most likely. The limit is `scheduling::max_depth`.
+    TooDeep(u32),
 }
 
 impl Error {
@@ -72,7 +76,7 @@ impl Error {
     pub fn message(&self) -> Option<&str> {
         match &self.0.kind {
             ErrorKind::Panicked(m) => Some(m),
-            ErrorKind::NotRun => None,
+            ErrorKind::NotRun | ErrorKind::TooDeep(_) => None,
         }
     }
 }
@@ -91,6 +95,14 @@ impl fmt::Display for Error {
             ErrorKind::NotRun => write!(
                 f,
                 "task `{}` ({}) was not run by the scheduler",
+                self.0.task,
+                self.0.key.short()
+            ),
+            ErrorKind::TooDeep(limit) => write!(
+                f,
+                "task `{}` ({}) recursed through more than {limit} nested lazy conditionals: \
+                 unbounded recursion? (raise the limit with `scheduling::set_max_depth` or \
+                 LAZY_MAX_DEPTH)",
                 self.0.task,
                 self.0.key.short()
             ),

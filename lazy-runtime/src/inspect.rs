@@ -11,7 +11,7 @@ use crate::graph::Node;
 pub use crate::graph::NodeState;
 use crate::key::{BuildKeyHasher, Key};
 use crate::lazy::Lazy;
-pub use crate::stats::{Stats, stats};
+pub use crate::stats::{Stats, stats, thread_stats};
 
 impl<T> Lazy<T> {
     /// Where the value stands, without forcing it.

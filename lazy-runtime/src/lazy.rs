@@ -56,6 +56,12 @@ impl<T> Lazy<T> {
         }
     }
 
+    /// A new handle to `node`, which holds a value of type `T`.
+    pub(crate) fn from_node(node: &Arc<Node>) -> Lazy<T> {
+        node.add_keep();
+        Lazy::from_kept(Arc::clone(node))
+    }
+
     pub(crate) fn node(&self) -> &Arc<Node> {
         match &self.node {
             Some(node) => node,

@@ -64,7 +64,8 @@ pub use oz::stream;
 pub mod scheduling {
     pub use crate::exec::eager::{EAGER_ENV, eager, is_eager};
     pub use crate::exec::{
-        Parallel, Plan, Scheduler, Sequential, TaskId, ThreadPool, set_scheduler, with_scheduler,
+        Parallel, Plan, Scheduler, Sequential, TaskId, ThreadPool, max_depth, set_max_depth,
+        set_scheduler, with_scheduler,
     };
     pub use crate::graph::Executor;
 }
@@ -91,7 +92,7 @@ pub fn graph<F: Force>(x: &F) -> Graph {
 pub mod __private {
     pub use crate::force::{Nodes, Values};
     pub use crate::lift;
-    pub use crate::lift::{CutoffByEq, NoCutoff, Probe, select};
+    pub use crate::lift::{Captures, CutoffByEq, NoCutoff, Probe, select, select_in};
     pub use crate::spin::spin_task;
     pub use crate::task::{ArgNodes, Args, Op, task, task_with_cutoff};
     pub use crate::{Lazy, Value};

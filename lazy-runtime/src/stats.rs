@@ -110,3 +110,24 @@ pub fn stats() -> Stats {
         table_entries: sum(|c| &c.entries_added).saturating_sub(sum(|c| &c.entries_removed)),
     }
 }
+
+/// The counters of the calling thread alone: what it built, folded and ran, whatever other
+/// threads do meanwhile. `live_nodes` and `table_entries` count this thread's creations
+/// and entries less its own drops and removals, so they mean little for nodes that other
+/// threads drop.
+#[must_use]
+pub fn thread_stats() -> Stats {
+    MINE.with(|c| {
+        let created = c.created.load(Relaxed);
+        Stats {
+            live_nodes: created.saturating_sub(c.dropped.load(Relaxed)),
+            nodes_created: created,
+            folds: c.folded.load(Relaxed),
+            tasks_executed: c.executed.load(Relaxed),
+            table_entries: c
+                .entries_added
+                .load(Relaxed)
+                .saturating_sub(c.entries_removed.load(Relaxed)),
+        }
+    })
+}

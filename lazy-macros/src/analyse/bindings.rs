@@ -147,6 +147,15 @@ impl Analyser {
                 "only a local name can be assigned to in an #[autodask(inline)] body: lazy values are immutable"
             );
         };
+        if self.bound_outside_branch(target) {
+            bail!(
+                left,
+                "`{target}` is bound outside this branch of a lazy `if`: assigning to it here would change it only when the branch is taken, which is not known until the condition is computed; give the `if` the new value instead (`let {target} = if .. {{ .. }} else {{ {target} }};`)"
+            );
+        }
+        if op.is_some() {
+            self.use_local(target);
+        }
         let value = self.expr(right)?;
         Ok(Some(Stmt::Assign {
             target: target.clone(),

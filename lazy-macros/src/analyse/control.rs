@@ -1,9 +1,10 @@
 //! Blocks used as expressions, and `if`: the control flow an inlined body can defer.
 
+use quote::ToTokens;
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use super::lowering::{Step, StepKind};
+use super::lowering::{Capture, Step, StepKind};
 use super::names::Analyser;
 use crate::error::bail;
 
@@ -19,9 +20,9 @@ impl Analyser {
         Ok(StepKind::Block(self.block(&block.block, false)?))
     }
 
-    /// `if c { a } else { b }` on a lazy `bool`: both branches become graphs, and only the
-    /// taken one runs. `if let` must look at the value, and an `if` without `else` has no
-    /// value.
+    /// `if c { a } else { b }` on a lazy `bool`: the branches become builders, and only the
+    /// taken one is built and run. `if let` must look at the value, and an `if` without
+    /// `else` has no value.
     pub(super) fn if_expr(&mut self, if_expr: &syn::ExprIf) -> syn::Result<StepKind> {
         if let Expr::Let(let_expr) = &*if_expr.cond {
             return Err(self.strict(
@@ -38,15 +39,49 @@ impl Analyser {
                 "an `if` without `else` has no value to defer; add an `else` branch so both outcomes are expressions"
             );
         };
-        let cond = self.boxed(&if_expr.cond)?;
+        self.open_branch();
+        let cond = self.boxed(&if_expr.cond);
+        let cond_uses = self.close_branch();
+        let cond = cond?;
+        let label = format!(
+            "{} else {}",
+            if_expr.then_branch.to_token_stream(),
+            otherwise.to_token_stream()
+        );
+        self.open_branch();
+        let then = self.block(&if_expr.then_branch, false);
+        let then_uses = self.close_branch();
         let then = Step {
             span: if_expr.then_branch.span(),
-            kind: StepKind::Block(self.block(&if_expr.then_branch, false)?),
+            kind: StepKind::Block(then?),
         };
+        self.open_branch();
+        let otherwise = self.expr(otherwise);
+        let otherwise_uses = self.close_branch();
+        let otherwise = otherwise?;
+        let mut captures: Vec<Capture> = Vec::new();
+        for (branch, uses) in [then_uses, otherwise_uses].into_iter().enumerate() {
+            for ident in uses {
+                if let Some(capture) = captures.iter_mut().find(|c| c.ident == ident) {
+                    capture.used[branch] = true;
+                } else {
+                    let mut used = [false; 2];
+                    used[branch] = true;
+                    let strict = cond_uses.contains(&ident);
+                    captures.push(Capture {
+                        ident,
+                        used,
+                        strict,
+                    });
+                }
+            }
+        }
         Ok(StepKind::If {
             cond,
             then: Box::new(then),
-            otherwise: self.boxed(otherwise)?,
+            otherwise: Box::new(otherwise),
+            captures,
+            label,
         })
     }
 }

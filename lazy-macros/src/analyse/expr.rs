@@ -16,6 +16,7 @@ impl Analyser {
             Expr::Lit(_) => StepKind::Leaf(expr.clone()),
             Expr::Path(path) => match path.path.get_ident() {
                 Some(ident) if path.qself.is_none() && self.is_lazy(ident) => {
+                    self.use_local(ident);
                     StepKind::Local(ident.clone())
                 }
                 _ => StepKind::Constant(expr.clone()),

@@ -133,14 +133,31 @@ pub(crate) enum StepKind {
     },
     /// `a as T`.
     Cast { value: Box<Step>, ty: Type },
-    /// `if c { a } else { b }`: a conditional node that runs only the taken branch.
+    /// `if c { a } else { b }`: a conditional node that builds and runs only the taken
+    /// branch, once `c` is known. The branches become builders over `captures`, the lazy
+    /// names bound outside them that either uses (in order of first use), each with
+    /// which branches use it and whether the condition does; `label` is their source text,
+    /// which with the scope identifies the conditional's code.
     If {
         cond: Box<Step>,
         then: Box<Step>,
         otherwise: Box<Step>,
+        captures: Vec<Capture>,
+        label: String,
     },
     /// `{ let x = ..; x }`.
     Block(Block),
     /// `(a)`.
     Paren(Box<Step>),
+}
+
+/// A lazy name a conditional's branches use from outside them.
+#[derive(Debug)]
+pub(crate) struct Capture {
+    pub(crate) ident: Ident,
+    /// Whether the `then` branch uses it, and the `else` branch.
+    pub(crate) used: [bool; 2],
+    /// Whether the condition reads it too: then it is computed before the conditional
+    /// runs, and the branch gets its value (`lift::Strict`).
+    pub(crate) strict: bool,
 }

@@ -19,6 +19,9 @@ pub(super) enum Origin {
 pub(super) struct Analyser {
     /// Lazy names in scope, innermost block last.
     scopes: Vec<Vec<(String, Origin)>>,
+    /// The branches of lazy `if`s being analysed, innermost last: each the number of
+    /// scopes outside it, and the names bound there that it uses, in order of first use.
+    branches: Vec<(usize, Vec<Ident>)>,
     /// How many blocks seen so far declare items.
     pub(super) item_blocks: u32,
     /// The names of the items declared so far that have a path of their own.
@@ -30,6 +33,7 @@ impl Analyser {
     pub(super) fn new() -> Analyser {
         Analyser {
             scopes: vec![Vec::new()],
+            branches: Vec::new(),
             item_blocks: 0,
             item_names: Vec::new(),
         }
@@ -50,6 +54,48 @@ impl Analyser {
             .flat_map(|scope| scope.iter().rev())
             .find(|(n, _)| n == name)
             .map(|(_, o)| *o)
+    }
+
+    /// The index of the scope that binds `name`, innermost first.
+    fn scope_of(&self, name: &str) -> Option<usize> {
+        self.scopes
+            .iter()
+            .rposition(|scope| scope.iter().any(|(n, _)| n == name))
+    }
+
+    /// Records a use of the lazy local `ident`: every branch being analysed that it is
+    /// bound outside of captures it.
+    pub(super) fn use_local(&mut self, ident: &Ident) {
+        let Some(bound_in) = self.scope_of(&ident.to_string()) else {
+            return;
+        };
+        for (outside, captured) in &mut self.branches {
+            if bound_in < *outside && !captured.iter().any(|c| c == ident) {
+                captured.push(ident.clone());
+            }
+        }
+    }
+
+    /// Starts a branch of a lazy `if`: names bound before this are captured.
+    pub(super) fn open_branch(&mut self) {
+        self.branches.push((self.scopes.len(), Vec::new()));
+    }
+
+    /// Ends the branch opened last: the names it captured, in order of first use.
+    pub(super) fn close_branch(&mut self) -> Vec<Ident> {
+        self.branches
+            .pop()
+            .map(|(_, captured)| captured)
+            .expect("bug in #[autodask]: a branch closed twice")
+    }
+
+    /// Whether `ident` is bound outside the innermost `if` branch being analysed: assigning
+    /// to it there would change it only when that branch is taken.
+    pub(super) fn bound_outside_branch(&self, ident: &Ident) -> bool {
+        match (self.branches.last(), self.scope_of(&ident.to_string())) {
+            (Some(&(outside, _)), Some(bound_in)) => bound_in < outside,
+            _ => false,
+        }
     }
 
     /// Whether `ident` names a lazy value here.

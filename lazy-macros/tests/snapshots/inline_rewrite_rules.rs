@@ -71,7 +71,9 @@ fn shapes(
         ),
         |(__lazy_0, __lazy_1)| Point { x: __lazy_0, y: __lazy_1 },
     );
-    let picked = ::lazy::__private::select(
+    let picked = ::lazy::__private::select_in(
+        __lazy_scope,
+        "{ first } else { d / 2.0 }",
         ::lazy::__private::lift::and(
             ::core::clone::Clone::clone(&flag),
             ::lazy::__private::lift::gt(
@@ -79,8 +81,10 @@ fn shapes(
                 ::lazy::Lazy::new(2),
             ),
         ),
-        { ::core::clone::Clone::clone(&first) },
-        { &d / ::lazy::Lazy::new(2.0) },
+        (),
+        (::core::clone::Clone::clone(&first), ::core::clone::Clone::clone(&d)),
+        move |(), (first, _)| { ::core::clone::Clone::clone(&first) },
+        move |(), (_, d)| { &d / ::lazy::Lazy::new(2.0) },
     );
     let mut total = ::core::clone::Clone::clone(&picked);
     total = ::core::clone::Clone::clone(&total)

@@ -25,7 +25,10 @@ use std::sync::Arc;
 
 pub use calls::{Callee, Constant, ViaContent, ViaLazy, ViaPlain, ViaType};
 pub use scope::{Scope, apply_in};
-pub use select::{CutoffByEq, NoCutoff, Probe, select};
+pub use select::{
+    ByContent, ByIdentity, CaptureNodes, Captured, Captures, CutoffByEq, Keyed, NoCutoff, Opaque,
+    Probe, Strict, select, select_in,
+};
 
 use crate::graph::{Erased, InputValues};
 use crate::lazy::{Lazy, Value, take};

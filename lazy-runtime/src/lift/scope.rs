@@ -71,11 +71,38 @@ impl Scope {
         Scope { block, ..self }
     }
 
+    /// The static parts that decide the name of an operation labelled `label`, of type
+    /// `signature`, whose closure's type name is `closure`, written in this scope: the
+    /// registry's cache key.
+    pub(super) fn parts(
+        self,
+        label: &'static str,
+        signature: &'static str,
+        closure: &'static str,
+    ) -> [usize; 14] {
+        [
+            label.as_ptr() as usize,
+            label.len(),
+            signature.as_ptr() as usize,
+            signature.len(),
+            closure.as_ptr() as usize,
+            closure.len(),
+            self.module.as_ptr() as usize,
+            self.module.len(),
+            self.function.as_ptr() as usize,
+            self.function.len(),
+            self.instance.as_ptr() as usize,
+            self.instance.len(),
+            self.block as usize,
+            usize::from(self.module_wide),
+        ]
+    }
+
     /// The scope's part of an operation's name, which must differ wherever names may
     /// resolve differently. `closure` is the type name of the operation's closure: it names
     /// the function the code is in, with every generic argument (the impl's, the
     /// function's, one per `impl IntoLazy` parameter), so it is exact, if finer than needed.
-    fn describe(self, closure: &'static str) -> String {
+    pub(super) fn describe(self, closure: &'static str) -> String {
         let place = if is_free_function(closure, self.module, self.function) {
             if self.module_wide {
                 return self.module.to_owned();
@@ -157,23 +184,7 @@ where
     F: Fn(A::Values) -> R + Send + Sync + 'static,
 {
     let (signature, closure) = (type_name::<fn(A::Values) -> R>(), type_name::<F>());
-    let parts = [
-        label.as_ptr() as usize,
-        label.len(),
-        signature.as_ptr() as usize,
-        signature.len(),
-        closure.as_ptr() as usize,
-        closure.len(),
-        scope.module.as_ptr() as usize,
-        scope.module.len(),
-        scope.function.as_ptr() as usize,
-        scope.function.len(),
-        scope.instance.as_ptr() as usize,
-        scope.instance.len(),
-        scope.block as usize,
-        usize::from(scope.module_wide),
-    ];
-    let op = Op::scoped(parts, || {
+    let op = Op::scoped(scope.parts(label, signature, closure), || {
         format!("{label}<{signature}> in {}", scope.describe(closure))
     });
     task(op, args, f)
