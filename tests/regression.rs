@@ -5,5 +5,6 @@ mod support;
 
 mod regression {
     mod issue_11;
+    mod issue_11_branches;
     mod issue_11_conditionals;
 }

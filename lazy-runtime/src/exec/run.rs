@@ -8,13 +8,15 @@
 //! the result and wakes the waiters.
 
 use std::any::Any;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::depth;
 use crate::error::{Error, ErrorKind};
 use crate::graph::{Begin, Claim, Erased, InputValues, Node, Read, TaskInput};
+use crate::key::Key;
 
 /// How a run computes the inputs it finds missing when it reads them (released or
 /// invalidated since its plan was built): a force of those nodes, handed down by the layer
@@ -25,6 +27,60 @@ thread_local! {
     /// How many runs this thread has claimed and not finished: runs nest when a task's
     /// missing inputs, or its conditional's branch, are computed inside its run.
     static CLAIMED: Cell<u32> = const { Cell::new(0) };
+    /// The `CLAIMED` count of the run whose function may suspend (0 if none): a plan's
+    /// task, its function called on this thread. A nested run sets its own.
+    static MAY_SUSPEND: Cell<u32> = const { Cell::new(0) };
+    /// The branch that function chose, if it suspended.
+    static SUSPENDED: RefCell<Option<Arc<Node>>> = const { RefCell::new(None) };
+}
+
+/// For a conditional's function that chose `branch`: whether its run may end suspended
+/// instead of forcing the branch here. If so, the run's plan adds the branch, the
+/// conditional is resumed with its value once it is computed, and what the function
+/// returns is dropped. Runs outside a plan (eager mode), and functions on an executor,
+/// force their branch where they are.
+pub(crate) fn suspend_on(branch: &Arc<Node>) -> bool {
+    let depth = CLAIMED.with(Cell::get);
+    if depth == 0 || MAY_SUSPEND.with(Cell::get) != depth {
+        return false;
+    }
+    MAY_SUSPEND.with(|m| m.set(0));
+    SUSPENDED.with(|s| *s.borrow_mut() = Some(Arc::clone(branch)));
+    true
+}
+
+/// How a plan's task ended.
+pub(crate) enum Outcome {
+    /// Its value, if it was wanted, or its failure.
+    Done(Result<Option<Erased>, Error>),
+    /// A conditional chose this branch and is suspended until it is computed.
+    Suspended(Arc<Node>),
+}
+
+/// The stack left below which a branch's force moves to a new stack segment, and the
+/// segment's size: a level of recursion through a conditional takes a few kilobytes, and
+/// rayon's workers have 2 MiB stacks.
+const RED_ZONE: usize = 128 * 1024;
+const SEGMENT: usize = 2 * 1024 * 1024;
+
+/// Forces a conditional's `branch` here, nested in whatever this thread is doing: each
+/// such force moves to a fresh stack segment when the stack runs low, and past
+/// [`depth::max_depth`] of them on one thread it fails naming the conditional.
+pub(crate) fn force_nested(
+    conditional: &'static str,
+    key: Key,
+    branch: &Arc<Node>,
+    force: ForceNodes,
+) -> Result<Erased, Error> {
+    let Some(_nested) = depth::Nested::enter() else {
+        return Err(Error::new(
+            conditional,
+            key,
+            ErrorKind::TooDeep(depth::max_depth()),
+        ));
+    };
+    let values = stacker::maybe_grow(RED_ZONE, SEGMENT, || force(std::slice::from_ref(branch)))?;
+    Ok(values.into_iter().next().expect("one value per root"))
 }
 
 /// Whether the calling thread is inside a run it claimed (a task's function, or the
@@ -53,23 +109,14 @@ impl Drop for InsideRun {
 /// Runs a task of a plan and returns its value. `plan_claims` says whether the plan still
 /// holds its claims on the task's inputs (a scheduler that runs a task twice used them the
 /// first time).
-pub(crate) fn run_requested(
-    node: &Arc<Node>,
-    plan_claims: bool,
-    force: ForceNodes,
-) -> Result<Erased, Error> {
-    let value = execute(node, plan_claims, true, force)?;
-    Ok(value.expect("a wanted value is returned"))
+pub(crate) fn run_requested(node: &Arc<Node>, plan_claims: bool, force: ForceNodes) -> Outcome {
+    execute(node, plan_claims, true, force)
 }
 
 /// Runs a task of a plan whose value only other tasks read: it is not shared with the
 /// plan, so that its last reader can take it by move.
-pub(crate) fn run_unrequested(
-    node: &Arc<Node>,
-    plan_claims: bool,
-    force: ForceNodes,
-) -> Result<(), Error> {
-    execute(node, plan_claims, false, force).map(drop)
+pub(crate) fn run_unrequested(node: &Arc<Node>, plan_claims: bool, force: ForceNodes) -> Outcome {
+    execute(node, plan_claims, false, force)
 }
 
 /// Runs a task now, on the calling thread, outside any plan (eager mode). Its panic unwinds
@@ -95,18 +142,14 @@ pub(crate) fn run_eagerly(node: &Arc<Node>, force: ForceNodes) -> Result<(), Err
     Ok(())
 }
 
-fn execute(
-    node: &Arc<Node>,
-    plan_claims: bool,
-    want: bool,
-    force: ForceNodes,
-) -> Result<Option<Erased>, Error> {
-    let (claim, values, _inside) = match begin(node, plan_claims, want, force)? {
-        Started::Done(value) => return Ok(value),
-        Started::Claimed(claim, values, inside) => (claim, values, inside),
+fn execute(node: &Arc<Node>, plan_claims: bool, want: bool, force: ForceNodes) -> Outcome {
+    let (claim, values, _inside) = match begin(node, plan_claims, want, force) {
+        Ok(Started::Done(value)) => return Outcome::Done(Ok(value)),
+        Ok(Started::Claimed(claim, values, inside)) => (claim, values, inside),
+        Err(error) => return Outcome::Done(Err(error)),
     };
     let values = match verify(node, &claim, values) {
-        Ok(value) => return Ok(want.then_some(value)),
+        Ok(value) => return Outcome::Done(Ok(want.then_some(value))),
         Err(values) => values,
     };
     let start = Instant::now();
@@ -114,13 +157,28 @@ fn execute(
     let elapsed = start.elapsed();
     node.op.record_run(elapsed);
     node.count_run();
+    let suspended = SUSPENDED.with(|s| s.borrow_mut().take());
+    if let (Some(branch), Ok(_)) = (suspended, &outcome) {
+        node.suspend(Arc::clone(&branch));
+        return Outcome::Suspended(branch);
+    }
     let result = outcome.map_err(|payload| Error::panicked(node.name(), node.key, &*payload));
     let returned = match &result {
         Ok(value) => Ok(want.then(|| Arc::clone(value))),
         Err(error) => Err(error.clone()),
     };
     node.finish(result, elapsed);
-    returned
+    Outcome::Done(returned)
+}
+
+/// Computes the branch of a conditional another run suspended, here, and resumes the
+/// conditional with it: waiting for the plan that added the branch could wait for this
+/// very thread.
+fn resume_here(node: &Arc<Node>, branch: &Arc<Node>, force: ForceNodes) -> Result<Erased, Error> {
+    let start = Instant::now();
+    let result = force_nested(node.name(), node.key, branch, force);
+    node.resume(result.clone(), start.elapsed());
+    result
 }
 
 /// How a run began.
@@ -153,6 +211,13 @@ fn begin(
                 node.release_input_claims();
             }
             return Err(error);
+        }
+        Begin::Suspended(branch) => {
+            if plan_claims {
+                node.release_input_claims();
+            }
+            let value = resume_here(node, &branch, force)?;
+            return Ok(Started::Done(want.then_some(value)));
         }
         Begin::Claimed(claim) => claim,
     };
@@ -204,7 +269,12 @@ fn call(
         }))
     };
     let Some(executor) = executor else {
-        return run(values);
+        // Called here, in the run this thread claimed: a conditional may suspend.
+        let claimed = CLAIMED.with(Cell::get);
+        let outer = MAY_SUSPEND.with(|m| m.replace(claimed));
+        let outcome = run(values);
+        MAY_SUSPEND.with(|m| m.set(outer));
+        return outcome;
     };
     let mut values = Some(values);
     let mut outcome = None;

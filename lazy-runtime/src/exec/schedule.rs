@@ -111,14 +111,13 @@ impl Parallel {
 
 impl Scheduler for Parallel {
     fn run(&self, plan: &Plan<'_>) {
-        if plan.len() == 1 {
-            return Sequential.run(plan);
-        }
-        // Cheap tasks first, here, as the sequential scheduler would run them.
+        // Cheap tasks first, here, as the sequential scheduler would run them; and a plan of
+        // one task, unless it grows (a conditional adds its branch).
+        let mut alone = plan.len() == 1;
         let mut stack: Vec<TaskId> = plan.initial().iter().rev().copied().collect();
         let mut ready = Vec::new();
         while let Some(&task) = stack.last() {
-            if !plan.is_cheap(task) {
+            if !std::mem::take(&mut alone) && !plan.is_cheap(task) {
                 break;
             }
             stack.pop();

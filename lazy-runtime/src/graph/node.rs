@@ -202,7 +202,7 @@ impl Node {
     }
 
     pub(crate) fn set_executor(&self, executor: Arc<dyn Executor>) {
-        self.lock().executor = Some(executor);
+        self.lock().rare_mut().executor = Some(executor);
     }
 
     /// How many times the task has run.
@@ -389,8 +389,8 @@ mod tests {
             24,
             "the count and flag sit in the tag's padding"
         );
-        assert_eq!(size_of::<State>(), 96);
-        assert_eq!(size_of::<Mutex<State>>(), 104);
+        assert_eq!(size_of::<State>(), 88);
+        assert_eq!(size_of::<Mutex<State>>(), 96);
         assert!(
             size_of::<Node>() <= 216,
             "a node is {} bytes",

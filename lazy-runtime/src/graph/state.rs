@@ -16,6 +16,11 @@ pub(crate) enum Status {
     Pending,
     /// Claimed by one thread, which will store the result and wake the waiters.
     Running,
+    /// A conditional whose function has run and chosen its branch: the result is the
+    /// branch's value, stored by whoever resumes it once the branch is computed (the plan
+    /// the branch was added to, or a thread that needs the value first and computes the
+    /// branch itself). Nobody owns it meanwhile, so nobody waits for it.
+    Suspended,
     Ready,
     Failed,
 }
@@ -25,7 +30,7 @@ pub(crate) enum Status {
 ///
 /// Invariants: `value.is_some() == (status == Ready)`, except that a stale node keeps its
 /// old value while it is being verified; `error.is_some() == (status == Failed)`;
-/// `owner.is_some() == (status == Running)`.
+/// `owner.is_some() == (status == Running)`; a branch is set only while `Suspended`.
 pub(crate) struct State {
     pub(super) status: Status,
     pub(super) value: Option<Erased>,
@@ -40,7 +45,9 @@ pub(crate) struct State {
     /// Whether the task has completed at least once (a `Pending` node that ran was released).
     pub(super) ran: bool,
     pub(super) elapsed: Option<Duration>,
-    pub(super) executor: Option<Arc<dyn Executor>>,
+    /// What few nodes have: an executor, a branch being waited for. One pointer for both
+    /// keeps the node in its allocator size class.
+    pub(super) rare: Option<Box<Rare>>,
     /// An input this node depends on has changed since the value was computed; the value is
     /// kept (for early cut-off) but must be verified before it is used again.
     pub(super) stale: bool,
@@ -65,7 +72,7 @@ impl State {
             waiters: 0,
             ran: false,
             elapsed: None,
-            executor: None,
+            rare: None,
             stale: false,
             verified_at: 0,
             run_revision: 0,
@@ -100,12 +107,27 @@ impl State {
         std::mem::take(&mut self.holds_claims)
     }
 
+    /// The executor the node's function runs on, if it was given one.
+    pub(super) fn executor(&self) -> Option<Arc<dyn Executor>> {
+        self.rare.as_ref().and_then(|r| r.executor.clone())
+    }
+
+    pub(super) fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The branch a suspended conditional waits for (an `Arc<Node>`, erased: the node type
+    /// lives a layer above the state).
+    pub(super) fn branch(&self) -> Option<Erased> {
+        self.rare.as_ref().and_then(|r| r.branch.clone())
+    }
+
     /// What a user sees of this state.
     pub(crate) fn public(&self) -> NodeState {
         match self.status {
             Status::Pending if self.ran => NodeState::Released,
             Status::Pending => NodeState::Pending,
-            Status::Running => NodeState::Running,
+            Status::Running | Status::Suspended => NodeState::Running,
             Status::Ready if self.stale => NodeState::Invalidated,
             Status::Ready => NodeState::Ready,
             Status::Failed => NodeState::Failed,
@@ -115,6 +137,13 @@ impl State {
     pub(crate) fn elapsed(&self) -> Option<Duration> {
         self.elapsed
     }
+}
+
+/// The fields of a [`State`] that few nodes use.
+#[derive(Default)]
+pub(crate) struct Rare {
+    pub(super) executor: Option<Arc<dyn Executor>>,
+    pub(super) branch: Option<Erased>,
 }
 
 /// Where a node's value stands. Reading it never computes anything.

@@ -22,6 +22,12 @@ fn current_thread() -> ThreadId {
     ME.with(|me| *me)
 }
 
+/// The branch a suspended conditional waits for.
+fn branch_of(st: &State) -> Arc<Node> {
+    let branch = st.branch().expect("a suspended conditional has a branch");
+    Arc::downcast::<Node>(branch).expect("a branch is a node")
+}
+
 /// How a run of a node begins (see [`Node::begin_run`]).
 pub(crate) enum Begin {
     /// Computed already (or by another thread meanwhile): its value, if it was wanted.
@@ -32,6 +38,10 @@ pub(crate) enum Begin {
     Failed(Error),
     /// The calling thread now owns the run.
     Claimed(Claim),
+    /// A conditional waiting for its branch, this node: computing the branch and resuming
+    /// the conditional ([`Node::resume`]) is the caller's to do, rather than waiting for
+    /// the plan the branch was added to (whose threads may be the caller).
+    Suspended(Arc<Node>),
 }
 
 /// What the thread that claimed a run needs to know.
@@ -74,6 +84,7 @@ impl Node {
                     }
                     None => return Begin::Failed(self.reentrant_error()),
                 },
+                Status::Suspended => return Begin::Suspended(branch_of(&st)),
                 Status::Failed if waited => {
                     return Begin::Failed(st.error.clone().expect("a failed node has an error"));
                 }
@@ -91,7 +102,7 @@ impl Node {
         st.error = None;
         st.run_revision = revision::current();
         Begin::Claimed(Claim {
-            executor: st.executor.clone(),
+            executor: st.executor(),
             verify_since,
             own_claims: st.take_claims(),
         })
@@ -130,7 +141,9 @@ impl Node {
                     }
                     return Read::Failed(st.error.clone().expect("a failed node has an error"));
                 }
-                Status::Ready | Status::Pending => return Read::Missing,
+                // A suspended conditional is computed by its reader, as a missing input is:
+                // its branch first, then the conditional is resumed.
+                Status::Ready | Status::Pending | Status::Suspended => return Read::Missing,
             }
         }
     }
@@ -163,6 +176,37 @@ impl Node {
                 "needed while its own thread was computing it (a task waiting on itself)",
             )),
         )
+    }
+
+    /// Suspends a conditional whose function chose `branch`: the run ends without a result,
+    /// and threads waiting for it wake up to compute the branch themselves or to wait for
+    /// it (see [`Begin::Suspended`]). The thread that claimed the run calls this.
+    pub(crate) fn suspend(&self, branch: Arc<Node>) {
+        let mut st = self.lock();
+        debug_assert_eq!(st.status, Status::Running);
+        st.status = Status::Suspended;
+        st.owner = None;
+        let branch: Erased = branch;
+        st.rare_mut().branch = Some(branch);
+        if st.waiters > 0 {
+            self.done.notify_all();
+        }
+    }
+
+    /// Resumes a suspended conditional with its branch's result, unless another thread did
+    /// already (both results come from the same branch).
+    pub(crate) fn resume(&self, result: Result<Erased, Error>, elapsed: Duration) {
+        let branch = {
+            let mut st = self.lock();
+            if st.status != Status::Suspended {
+                return;
+            }
+            st.status = Status::Running;
+            st.owner = Some(current_thread());
+            st.rare.as_mut().and_then(|r| r.branch.take())
+        };
+        drop(branch);
+        self.finish(result, elapsed);
     }
 
     /// Stores a task's result and wakes threads waiting for it.

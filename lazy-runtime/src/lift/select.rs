@@ -76,7 +76,7 @@ pub fn select<T: Value>(cond: Lazy<bool>, then: Lazy<T>, otherwise: Lazy<T>) -> 
             let mut values = input.values;
             let cond = take::<bool>(values.next().expect("condition"));
             let branch = &input.deferred[usize::from(!cond)];
-            crate::exec::force_branch("lazy::select", branch)
+            crate::exec::branch("lazy::select", branch)
         });
         (compute, None)
     });
@@ -322,7 +322,7 @@ where
             } else {
                 otherwise(strict, deferred)
             };
-            let value = crate::exec::force_branch(name, branch.node());
+            let value = crate::exec::branch(name, branch.node());
             built.keep(branch);
             value
         });
