@@ -163,11 +163,11 @@ fn spin_handle<'a>(
         }
         Some(other) => bail!(
             other,
-            "{attr} functions take the spin handle first: write `t: &lazy::Spin` as the first parameter"
+            "{attr} functions take the spin handle first: write `t: &lazy::spin::Spin` as the first parameter"
         ),
         None => bail!(
             sig.ident,
-            "{attr} functions take the spin handle first: write `t: &lazy::Spin` as the first parameter"
+            "{attr} functions take the spin handle first: write `t: &lazy::spin::Spin` as the first parameter"
         ),
     }
 }
