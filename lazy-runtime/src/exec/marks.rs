@@ -90,6 +90,7 @@ impl Marks {
     /// belongs to another plan still being built is left alone (overwriting it would make
     /// that plan visit the node again, and the nodes below it, which in a lattice grows
     /// exponentially), and this plan keeps the node's slot in `side` instead.
+    #[inline]
     pub(super) fn set(&mut self, node: &Node, slot: u32) {
         let mine = u64::from(self.registration.id) << 32 | u64::from(slot);
         if !building::others() {
@@ -111,6 +112,7 @@ impl Marks {
     }
 
     /// The slot this plan recorded for `node`, if any.
+    #[inline]
     pub(super) fn get(&self, node: &Node) -> Option<u32> {
         let mark = node.mark();
         #[allow(clippy::cast_possible_truncation, reason = "the low half is the slot")]

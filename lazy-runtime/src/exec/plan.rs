@@ -86,6 +86,7 @@ impl<'a> Plan<'a> {
 
     /// The task numbered `task`: its level, and its number there (the level's length for
     /// a segment's resuming task).
+    #[inline]
     fn locate(&self, task: TaskId) -> (Level<'a>, usize) {
         if task.index() < self.base.len() {
             return (None, task.index());
@@ -95,6 +96,7 @@ impl<'a> Plan<'a> {
         (Some(segment), local)
     }
 
+    #[inline]
     fn tasks_of<'s>(&'s self, level: &'s Level<'a>) -> &'s Tasks<'a> {
         level.as_ref().map_or(&self.base, |s| &s.tasks)
     }
@@ -164,6 +166,7 @@ impl<'a> Plan<'a> {
 
     /// Task `i` of `level` has its result: reports its readers that became ready, and the
     /// resuming task of its segment if it was the branch.
+    #[inline]
     fn completed(&self, level: &Level<'a>, i: usize, ready: &mut Vec<TaskId>) {
         let offset = level.as_ref().map_or(0, |s| s.start);
         self.tasks_of(level).complete(i, offset, ready);

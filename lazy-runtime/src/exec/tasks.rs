@@ -226,6 +226,7 @@ impl<'a> Tasks<'a> {
 
     /// Task `i` has completed: pushes its readers whose last waiting input it was, as
     /// tasks numbered from `offset`.
+    #[inline]
     pub(super) fn complete(&self, i: usize, offset: u32, ready: &mut Vec<TaskId>) {
         let (from, to) = (self.starts[i] as usize, self.starts[i + 1] as usize);
         for &dep in &self.dependents[from..to] {

@@ -118,6 +118,7 @@ impl<N> NodeInputs<N> {
     }
 
     /// Moves the inputs onto `out`, leaving none (and the flag as it was).
+    #[inline]
     pub(super) fn move_into(&mut self, out: &mut Vec<Arc<N>>) {
         let interned = self.interned();
         match mem::replace(self, NodeInputs::Zero { interned }) {
