@@ -3,9 +3,12 @@
 
 mod executor;
 mod inputs;
+#[cfg(all(test, loom))]
+mod model;
 mod node;
 pub(crate) mod revision;
 mod state;
+mod sync;
 mod table;
 mod transitions;
 mod value;

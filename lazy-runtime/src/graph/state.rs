@@ -2,10 +2,10 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::thread::ThreadId;
 use std::time::Duration;
 
 use super::executor::Executor;
+use super::sync::ThreadId;
 use super::value::Erased;
 use crate::error::Error;
 

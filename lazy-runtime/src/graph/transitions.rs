@@ -3,24 +3,16 @@
 //! only for plain field updates, never while user code runs.
 
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, MutexGuard, PoisonError};
-use std::thread::ThreadId;
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use super::executor::Executor;
 use super::node::Node;
 use super::revision;
 use super::state::{State, Status};
+use super::sync::{MutexGuard, current_thread};
 use super::value::Erased;
 use crate::error::{Error, ErrorKind};
-
-/// The calling thread's id, cached: `thread::current()` clones an `Arc` each time.
-fn current_thread() -> ThreadId {
-    thread_local! {
-        static ME: ThreadId = std::thread::current().id();
-    }
-    ME.with(|me| *me)
-}
 
 /// The branch a suspended conditional waits for.
 fn branch_of(st: &State) -> Arc<Node> {
