@@ -1,8 +1,8 @@
 //! The whole argument grammar of both attributes, as one [`Args`] value.
 //!
 //! ```text
-//! #[lazy]            #[lazy(impure)]       #[lazy(spin)]
-//! #[autodask]        #[autodask(inline)]
+//! #[lazy]            #[lazy(impure)]       #[lazy(spin)]      #[lazy(no_memo)]
+//! #[autodask]        #[autodask(inline)]   #[autodask(no_memo)]
 //! ```
 //!
 //! Unknown keys and duplicates are errors; a misspelt key gets a suggestion.
@@ -32,8 +32,8 @@ impl Macro {
     /// The arguments this attribute accepts.
     fn accepted(self) -> &'static [&'static str] {
         match self {
-            Macro::Lazy => &["impure", "spin"],
-            Macro::Autodask => &["inline"],
+            Macro::Lazy => &["impure", "spin", "no_memo"],
+            Macro::Autodask => &["inline", "no_memo"],
         }
     }
 }
@@ -48,6 +48,8 @@ pub(crate) struct Args {
     pub(crate) impure: Option<Span>,
     /// `#[lazy(spin)]`: the function polls, and receives a `&Spin` handle first.
     pub(crate) spin: Option<Span>,
+    /// `no_memo`: released values are not kept in the memo store.
+    pub(crate) no_memo: Option<Span>,
 }
 
 impl Args {
@@ -57,8 +59,23 @@ impl Args {
             inline: None,
             impure: None,
             spin: None,
+            no_memo: None,
         };
         syn::meta::parser(|meta| args.parse_one(&meta)).parse2(tokens)?;
+        if let Some(span) = args.no_memo {
+            if args.inline.is_some() {
+                return Err(syn::Error::new(
+                    span,
+                    "`no_memo` has no effect with `inline`: an inlined function has no node of its own, so there is no value to keep",
+                ));
+            }
+            if args.impure.is_some() {
+                return Err(syn::Error::new(
+                    span,
+                    "`no_memo` has no effect with `impure`: an impure call is never reused, so its value is never kept",
+                ));
+            }
+        }
         Ok(args)
     }
 
@@ -92,6 +109,7 @@ impl Args {
             (Macro::Autodask, "inline") => &mut self.inline,
             (Macro::Lazy, "impure") => &mut self.impure,
             (Macro::Lazy, "spin") => &mut self.spin,
+            (_, "no_memo") => &mut self.no_memo,
             _ => match suggest(&name, accepted) {
                 Some(close) => bail!(
                     ident,

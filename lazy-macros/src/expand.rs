@@ -16,12 +16,14 @@ use crate::{hygiene, paths};
 
 pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
     match &lowering.kind {
-        Kind::Task { impure }
+        Kind::Task { impure, no_memo }
             if lowering.function.receiver.is_some() || lowering.function.names_self =>
         {
-            expand_method_task(&lowering.function, *impure)
+            expand_method_task(&lowering.function, op_constructor(*impure, *no_memo))
         }
-        Kind::Task { impure } => expand_task(&lowering.function, *impure),
+        Kind::Task { impure, no_memo } => {
+            expand_task(&lowering.function, op_constructor(*impure, *no_memo))
+        }
         Kind::Inline { body, names } => {
             let mut rewriter = Rewriter::default();
             let contents = rewriter.block_contents(body);
@@ -40,7 +42,7 @@ pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
 
 /// `#[lazy]`, `#[autodask]`: the body moves, unchanged, into an inner function that one task
 /// node calls on its inputs' values.
-fn expand_task(function: &Function<'_>, impure: bool) -> TokenStream {
+fn expand_task(function: &Function<'_>, op: TokenStream) -> TokenStream {
     let private = paths::private();
     let into_lazy = paths::into_lazy();
     let ItemFn {
@@ -60,7 +62,6 @@ fn expand_task(function: &Function<'_>, impure: bool) -> TokenStream {
     let turbofish = turbofish(&sig.generics);
     let (_, _, where_clause) = sig.generics.split_for_impl();
     let inner_generics = &sig.generics;
-    let op = op_constructor(impure);
     let outer = outer_signature(function);
     if let Some(handle) = function.spin {
         // `#[lazy(spin)]`: the runtime hands each run its own `Spin` handle.
@@ -120,19 +121,20 @@ fn param_names(function: &Function<'_>) -> Vec<proc_macro2::Ident> {
         .collect()
 }
 
-/// `Op::function` for pure functions, `Op::impure` for `#[lazy(impure)]`.
-fn op_constructor(impure: bool) -> TokenStream {
-    if impure {
-        quote!(impure)
-    } else {
-        quote!(function)
+/// `Op::function` for pure functions, `Op::impure` for `#[lazy(impure)]`,
+/// `Op::unmemoized` for `no_memo`.
+fn op_constructor(impure: bool, no_memo: bool) -> TokenStream {
+    match (impure, no_memo) {
+        (true, _) => quote!(impure),
+        (false, true) => quote!(unmemoized),
+        (false, false) => quote!(function),
     }
 }
 
 /// `#[lazy]` on a method taking `self`, or on any function naming `Self`: an inner function
 /// cannot see the impl's `Self`, so the body stays in the task's closure (with `self`
 /// renamed), and an empty inner function generic over `Self` names the operation.
-fn expand_method_task(function: &Function<'_>, impure: bool) -> TokenStream {
+fn expand_method_task(function: &Function<'_>, op: TokenStream) -> TokenStream {
     let private = paths::private();
     let into_lazy = paths::into_lazy();
     let ItemFn {
@@ -161,7 +163,6 @@ fn expand_method_task(function: &Function<'_>, impure: bool) -> TokenStream {
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
     let body = crate::rewrite::rename_self(block.to_token_stream(), &this);
     let (key_params, key_args) = key_generics(&sig.generics, true);
-    let op = op_constructor(impure);
     let outer = outer_signature(function);
     let cutoff = cutoff(function);
     quote! {

@@ -265,6 +265,7 @@ mod tests {
             inline: inline.then_some(span),
             impure: None,
             spin: None,
+            no_memo: None,
         };
         Function::from_syn(&args, item)
             .map(|f| f.params.len())

@@ -210,6 +210,46 @@ impl<T: Value> Lazy<T> {
     pub fn try_get(&self) -> Result<T, Error> {
         try_strict(self)
     }
+
+    /// Computes the value if needed and pins it in the [memo store](crate::memo): a node
+    /// built later with the same key takes it from there, after every handle to this one is
+    /// gone, whatever the store's budget (dask's `persist`). Returns a handle to the same
+    /// node. [`unpin`](Lazy::unpin) or [`memo::clear`](crate::memo::clear) lets it go.
+    ///
+    /// # Panics
+    ///
+    /// If a task this value needs panics, as [`get`](Lazy::get) does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lazy_runtime::Lazy;
+    /// use lazy_runtime::task::{Op, task};
+    ///
+    /// let slow = |x: Lazy<u64>| task(Op::function("doc::slow"), (x,), |(x,): (u64,)| x * 2);
+    /// let kept = slow(Lazy::new(21)).persist();
+    /// drop(kept);
+    /// // Built again: the value comes from the store, the task does not run again.
+    /// let again = slow(Lazy::new(21));
+    /// assert_eq!(again.get(), 42);
+    /// assert_eq!(lazy_runtime::inspect::graph(&again).nodes()[1].runs, 0);
+    /// # again.unpin();
+    /// ```
+    #[must_use = "persist returns the handle; dropping it keeps the value pinned"]
+    pub fn persist(&self) -> Lazy<T> {
+        let node = self.node();
+        if let Err(error) = crate::exec::force(std::slice::from_ref(node)) {
+            panic!("{error}");
+        }
+        node.pin();
+        self.clone()
+    }
+
+    /// Unpins a value pinned by [`persist`](Lazy::persist): it stays in the memo store as an
+    /// ordinary entry, evicted under the budget. Returns whether it was pinned.
+    pub fn unpin(&self) -> bool {
+        self.node().unpin()
+    }
 }
 
 impl<T: Value> Force for Lazy<T> {
@@ -223,7 +263,7 @@ impl<T: Value> Force for Lazy<T> {
         // The handle goes first: if it was the last reason to keep the value, the node
         // releases it and the value is moved out below instead of cloned (an 8 MB array
         // returned by `strict(g(a, b))` is not copied).
-        drop(self);
+        crate::graph::memo::taking(|| drop(self));
         values.next_value()
     }
 }

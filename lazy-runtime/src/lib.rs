@@ -59,6 +59,39 @@ pub use lazy::{IntoLazy, Lazy, Value};
 pub use outputs::Split;
 pub use oz::stream;
 
+/// The memo store: values released by their nodes, kept by key within a byte budget, so
+/// that a node built again later takes its value instead of running (`docs/caching.md`).
+///
+/// A value goes to the store when nothing can ask for it any more (its last handle is
+/// dropped, its last reader has read it); a node built later with the same key finds it
+/// there when a force plans it. What is kept is chosen per operation ([`Memo`]): `#[lazy]`
+/// functions always, task-API operations when a run takes a microsecond or more, and
+/// `#[lazy(no_memo)]` functions never. Under the budget ([`set_budget`], [`BUDGET_ENV`],
+/// [`DEFAULT_BUDGET`]), eviction keeps what is expensive to recompute per byte
+/// (GreedyDual-Size). [`Lazy::persist`] pins a value beyond the budget.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::task::{Memo, Op, task};
+/// use lazy_runtime::{Lazy, memo};
+///
+/// let op = Op::function("doc::memo::double").memo(Memo::Always);
+/// let double = |x: u64| task(op, (Lazy::new(x),), |(x,): (u64,)| x * 2);
+/// assert_eq!(double(4).get(), 8); // runs, and its value goes to the store
+/// let again = double(4); // a new node with the same key
+/// assert_eq!(again.get(), 8); // taken from the store
+/// assert_eq!(lazy_runtime::inspect::graph(&again).nodes()[1].runs, 0);
+/// assert!(memo::stats().hits >= 1);
+/// ```
+pub mod memo {
+    pub use crate::graph::memo::{
+        BUDGET_ENV, DEFAULT_BUDGET, MemoSize, MemoStats, budget, clear, register_size, set_budget,
+        stats,
+    };
+    pub use crate::op::Memo;
+}
+
 /// Choosing how forces run: the scheduler protocol, the built-in schedulers, per-node
 /// executors, and eager mode.
 pub mod scheduling {
@@ -93,7 +126,8 @@ pub mod __private {
     pub use crate::force::{Nodes, Values};
     pub use crate::lift;
     pub use crate::lift::{Captures, CutoffByEq, NoCutoff, Probe, select, select_in};
+    pub use crate::op::MacroOp as Op;
     pub use crate::spin::spin_task;
-    pub use crate::task::{ArgNodes, Args, Op, task, task_with_cutoff};
+    pub use crate::task::{ArgNodes, Args, task, task_with_cutoff};
     pub use crate::{Lazy, Value};
 }

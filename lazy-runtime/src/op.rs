@@ -93,6 +93,19 @@ impl Op {
         }
     }
 
+    /// Sets whether the values of this operation's nodes are kept in the memo store once
+    /// released (see [`Memo`]). The setting belongs to the operation: every node of it,
+    /// built before or after, follows it.
+    #[must_use]
+    pub fn memo(self, policy: Memo) -> Op {
+        // Written only when it changes: generated code sets it at every call, from many
+        // threads, and a store would pass the record's cache line between them.
+        if self.operation.memo.load(Ordering::Relaxed) != policy as u8 {
+            self.operation.memo.store(policy as u8, Ordering::Relaxed);
+        }
+        self
+    }
+
     /// The operation's name.
     #[must_use]
     pub fn name(&self) -> &'static str {
@@ -103,6 +116,32 @@ impl Op {
     #[must_use]
     pub fn is_pure(&self) -> bool {
         self.pure
+    }
+}
+
+/// The operations of `#[lazy]` and `#[autodask]` functions, as the macros name them
+/// (`__private::Op`): like [`Op`]'s, with the memo policy the attributes promise.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct MacroOp;
+
+impl MacroOp {
+    /// A pure function's operation, its values always kept once released ([`Memo::Always`]).
+    #[must_use]
+    pub fn function(name: &'static str) -> Op {
+        Op::function(name).memo(Memo::Always)
+    }
+
+    /// `#[lazy(no_memo)]`: a pure function whose values are never kept once released.
+    #[must_use]
+    pub fn unmemoized(name: &'static str) -> Op {
+        Op::function(name).memo(Memo::Never)
+    }
+
+    /// `#[lazy(impure)]`: a fresh node at every call.
+    #[must_use]
+    pub fn impure(name: &'static str) -> Op {
+        Op::impure(name)
     }
 }
 
@@ -127,6 +166,24 @@ pub(crate) struct Operation {
     /// For spin tasks: how long after its start a run was usually ready, in nanoseconds,
     /// smoothed over runs; 0 before the first.
     ready_after: AtomicU64,
+    /// A [`Memo`] policy, as its discriminant.
+    memo: AtomicU8,
+}
+
+/// Whether released values of an operation's nodes are kept in the memo store
+/// ([`lazy_runtime::memo`](crate::memo)), so that a node built again later takes its value
+/// from there instead of running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[repr(u8)]
+pub enum Memo {
+    /// Kept if a run took at least a microsecond: cheaper runs cost less than keeping them.
+    /// The default for operations built with the task API.
+    #[default]
+    Auto = 0,
+    /// Always kept (within the budget). What `#[lazy]` and `#[autodask]` functions do.
+    Always = 1,
+    /// Never kept: values too large or too cheap to be worth it (`#[lazy(no_memo)]`).
+    Never = 2,
 }
 
 const UNKNOWN: u8 = 0;
@@ -182,6 +239,15 @@ impl Operation {
         };
         if self.cost.load(Ordering::Relaxed) != verdict {
             self.cost.store(verdict, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether this operation's released values are kept in the memo store.
+    pub(crate) fn memo(&self) -> Memo {
+        match self.memo.load(Ordering::Relaxed) {
+            1 => Memo::Always,
+            2 => Memo::Never,
+            _ => Memo::Auto,
         }
     }
 
@@ -248,6 +314,7 @@ fn cached<const N: usize>(
             name: Box::leak(shown.into_boxed_str()),
             digest: key::of_name(full),
             cost: AtomicU8::new(UNKNOWN),
+            memo: AtomicU8::new(Memo::Auto as u8),
             ready_after: AtomicU64::new(0),
         }))
     });

@@ -17,7 +17,8 @@ pub(crate) struct Lowering<'a> {
 #[derive(Debug)]
 pub(crate) enum Kind {
     /// `#[lazy]`, `#[autodask]`: the body runs unchanged inside one task node.
-    Task { impure: bool },
+    /// `no_memo`: the values are not kept in the memo store once released.
+    Task { impure: bool, no_memo: bool },
     /// `#[autodask(inline)]`: the body, as graph-building steps.
     Inline { body: Block, names: NameScope },
 }

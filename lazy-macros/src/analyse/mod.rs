@@ -46,6 +46,7 @@ impl<'a> Lowering<'a> {
                 function,
                 kind: Kind::Task {
                     impure: args.impure.is_some(),
+                    no_memo: args.no_memo.is_some(),
                 },
             });
         }

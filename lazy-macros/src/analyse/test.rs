@@ -12,6 +12,7 @@ fn inline() -> Args {
         inline: Some(Span::call_site()),
         impure: None,
         spin: None,
+        no_memo: None,
     }
 }
 

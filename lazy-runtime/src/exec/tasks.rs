@@ -78,9 +78,14 @@ impl<'a> Tasks<'a> {
         let mut edges: Vec<(u32, u32)> = Vec::new();
         let mut stack: Vec<(&'a Arc<Node>, bool)> = Vec::new();
         for root in roots {
-            let st = root.lock();
+            let mut st = root.lock();
+            let restored = root.restore_fresh(&mut st);
             if st.is_fresh() {
                 found.push(Root::Value(st.fresh_value()));
+                drop(st);
+                if restored == Some(true) {
+                    root.release_input_claims();
+                }
             } else {
                 drop(st);
                 found.push(Root::Node(root));
@@ -97,9 +102,13 @@ impl<'a> Tasks<'a> {
                 continue;
             }
             let mut st = node.lock();
+            let restored = node.restore_fresh(&mut st);
             match st.status() {
                 _ if st.is_fresh() => {
                     drop(st);
+                    if restored == Some(true) {
+                        node.release_input_claims();
+                    }
                     marks.set(node, READY);
                 }
                 Status::Running | Status::Suspended => {

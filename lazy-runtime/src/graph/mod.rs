@@ -3,6 +3,7 @@
 
 mod executor;
 mod inputs;
+pub(crate) mod memo;
 #[cfg(all(test, loom))]
 mod model;
 mod node;

@@ -7,6 +7,7 @@ use std::sync::{Arc, PoisonError};
 
 use super::executor::Executor;
 use super::inputs;
+use super::memo;
 use super::state::{NodeState, State, Status};
 use super::sync::{AtomicU32, AtomicU64, Condvar, Mutex, MutexGuard};
 use super::table::{Interned, Table};
@@ -240,11 +241,20 @@ impl Node {
     }
 
     /// Takes the value out if nobody can ask for it any more: no user handle and no
-    /// consumer that has yet to start. The caller drops it after unlocking.
-    pub(super) fn release_if_unneeded(&self, st: &mut State) -> Option<Erased> {
+    /// consumer that has yet to start. The caller offers it to the memo store (which drops
+    /// it if it keeps it not) after unlocking.
+    pub(super) fn release_if_unneeded(&self, st: &mut State) -> Option<memo::Offer> {
         if st.status == Status::Ready && !self.is_leaf() && self.keep.load(Ordering::Acquire) == 0 {
             st.status = Status::Pending;
-            st.value.take()
+            let value = st.value.take()?;
+            Some(memo::Offer {
+                key: self.key,
+                value,
+                elapsed: st.elapsed,
+                changed_at: st.changed_at,
+                verified_at: st.verified_at,
+                policy: self.op.memo(),
+            })
         } else {
             None
         }
@@ -271,8 +281,30 @@ impl Node {
                 let mut st = self.lock();
                 self.release_if_unneeded(&mut st)
             };
-            drop(released);
+            if let Some(offer) = released {
+                memo::offer(offer, memo::is_taking());
+            }
         }
+    }
+
+    /// Pins the node's value in the memo store, if it is computed: kept beyond every
+    /// handle and the budget (see [`Lazy::persist`](crate::Lazy::persist)).
+    pub(crate) fn pin(&self) -> bool {
+        let fresh = {
+            let st = self.lock();
+            st.is_fresh()
+                .then(|| (st.fresh_value(), st.changed_at, st.verified_at))
+        };
+        let Some((value, changed_at, verified_at)) = fresh else {
+            return false;
+        };
+        memo::pin(self.key, value, changed_at, verified_at);
+        true
+    }
+
+    /// Makes the node's pinned value an ordinary memo entry again.
+    pub(crate) fn unpin(&self) -> bool {
+        memo::unpin(&self.key)
     }
 
     /// Gives back one claim on each strict input.

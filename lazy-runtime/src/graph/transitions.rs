@@ -7,6 +7,7 @@ use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use super::executor::Executor;
+use super::memo;
 use super::node::Node;
 use super::revision;
 use super::state::{State, Status};
@@ -111,8 +112,16 @@ impl Node {
                     let changed_at = st.changed_at;
                     if consume {
                         self.keep.fetch_sub(1, Ordering::AcqRel);
-                        if let Some(v) = self.release_if_unneeded(&mut st) {
-                            return Read::Value(v, changed_at);
+                        if let Some(offer) = self.release_if_unneeded(&mut st) {
+                            drop(st);
+                            // Moved to the reader; kept too if the store wants it (then
+                            // the reader shares it rather than reusing its buffer).
+                            if !memo::worth_keeping(offer.policy, offer.elapsed) {
+                                return Read::Value(offer.value, changed_at);
+                            }
+                            let value = offer.value.clone();
+                            memo::offer(offer, true);
+                            return Read::Value(value, changed_at);
                         }
                     }
                     return Read::Value(st.fresh_value(), changed_at);
@@ -208,28 +217,45 @@ impl Node {
         // while this thread owns the running node.
         // Only volatile nodes carry an equality test, so plain tasks take no extra lock here.
         let same = self.volatile.as_ref().and_then(|v| v.same.as_ref());
-        let unchanged = match (same, &result) {
-            (Some(same), Ok(new)) => match self.kept_value() {
-                Some(old) => {
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| same(&old, new)))
-                        .unwrap_or(false)
-                }
-                None => false,
-            },
-            _ => false,
+        let unchanged_since = match (same, &result) {
+            (Some(same), Ok(new)) => self.previous_value().and_then(|(old, changed_at)| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| same(&old, new)))
+                    .unwrap_or(false)
+                    .then_some(changed_at)
+            }),
+            _ => None,
         };
-        let dropped = self.store(result, elapsed, unchanged);
-        drop(dropped);
+        if self.volatile.is_some() && result.is_ok() {
+            // The store's entry for this key is older than the value about to be stored:
+            // the value released next replaces it.
+            memo::forget(&self.key);
+        }
+        let (old, released) = self.store(result, elapsed, unchanged_since);
+        drop(old);
+        if let Some(offer) = released {
+            memo::offer(offer, false);
+        }
     }
 
-    /// Returns the values to drop once the lock is released: the one replaced, and the new
-    /// one if nobody can ask for it.
+    /// The value this node had before its current run, and the revision since which it
+    /// had it: kept by the node, or by the memo store once the node released it.
+    fn previous_value(&self) -> Option<(Erased, u64)> {
+        let kept = {
+            let st = self.lock();
+            st.value.clone().map(|v| (v, st.changed_at))
+        };
+        kept.or_else(|| memo::lookup(&self.key).map(|hit| (hit.value, hit.changed_at)))
+    }
+
+    /// Returns the value replaced, to drop once the lock is released, and the new one if
+    /// nobody can ask for it, to offer to the memo store. With `unchanged_since`, the new
+    /// value equals the one it replaces, unchanged since that revision.
     fn store(
         &self,
         result: Result<Erased, Error>,
         elapsed: Duration,
-        unchanged: bool,
-    ) -> [Option<Erased>; 2] {
+        unchanged_since: Option<u64>,
+    ) -> (Option<Erased>, Option<memo::Offer>) {
         let mut st = self.lock();
         st.elapsed = Some(elapsed);
         st.ran = true;
@@ -243,9 +269,7 @@ impl Node {
             Ok(value) => {
                 // Early cut-off: a recomputed value equal to the one it replaces has not
                 // changed, so readers computed from the old one need not run again.
-                if !unchanged {
-                    st.changed_at = revision;
-                }
+                st.changed_at = unchanged_since.unwrap_or(revision);
                 st.status = Status::Ready;
                 st.value = Some(value);
                 st.error = None;
@@ -261,7 +285,31 @@ impl Node {
         }
         // Nobody holds or awaits this value (a conditional's branch, say): the caller has
         // its own reference to the result.
-        [old, self.release_if_unneeded(&mut st)]
+        let released = self.release_if_unneeded(&mut st);
+        (old, released)
+    }
+
+    /// Gives a pending node the value the memo store keeps for its key, if any: fresh for
+    /// a node over no input cell (its value never changes), stale for one over input
+    /// cells, to be verified against its inputs before use. `None` if it did not; if it
+    /// did, whether the node gave up the claims it took on its inputs when it was built
+    /// (a fresh node's task will not run): the caller gives them back after unlocking.
+    pub(crate) fn restore_fresh(&self, st: &mut State) -> Option<bool> {
+        if st.status != Status::Pending
+            || self.is_leaf()
+            || memo::is_empty()
+            || self.op.memo() == crate::op::Memo::Never
+        {
+            return None;
+        }
+        let hit = memo::lookup(&self.key)?;
+        st.status = Status::Ready;
+        st.value = Some(hit.value);
+        st.elapsed = Some(hit.elapsed);
+        st.changed_at = hit.changed_at;
+        st.verified_at = hit.verified_at;
+        st.stale = self.is_volatile();
+        Some(!st.stale && st.take_claims())
     }
 
     /// Marks a stale value as still right (none of its inputs changed) and returns it.
