@@ -36,7 +36,7 @@ fn fib(n: u64) -> u64 {
 #[test]
 fn a_recursive_function_forcing_its_calls_runs_each_body_once() {
     let _turn = turn();
-    support::within(Duration::from_secs(60), || {
+    support::within(Duration::from_mins(1), || {
         assert_eq!(strict(fib(90)), 2_880_067_194_370_816_120);
         assert_eq!(FIB_BODIES.load(Ordering::Relaxed), 91, "n + 1 bodies");
         // Asked again with no handle held anywhere: taken from the store, no body runs.
@@ -256,7 +256,7 @@ fn shared_eager(a: u64, b: u64) -> u64 {
 
 #[test]
 fn eight_threads_share_the_store() {
-    support::within(Duration::from_secs(120), || {
+    support::within(Duration::from_mins(2), || {
         let threads: Vec<_> = (0..8_u64)
             .map(|t| {
                 std::thread::spawn(move || {

@@ -137,13 +137,14 @@ impl Args {
     }
 }
 
-/// "`a`" or "`a` or `b`".
+/// "`a`", "`a` or `b`", "`a`, `b` or `c`".
 fn list(words: &[&str]) -> String {
-    words
-        .iter()
-        .map(|w| format!("`{w}`"))
-        .collect::<Vec<_>>()
-        .join(" or ")
+    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -178,7 +179,7 @@ mod tests {
         );
         assert_eq!(
             parse(Macro::Lazy, quote!(inline)).unwrap_err(),
-            "unknown argument `inline` to #[lazy]; expected `impure` or `spin`"
+            "unknown argument `inline` to #[lazy]; expected `impure`, `spin` or `no_memo`"
         );
     }
 

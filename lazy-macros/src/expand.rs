@@ -19,10 +19,10 @@ pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
         Kind::Task { impure, no_memo }
             if lowering.function.receiver.is_some() || lowering.function.names_self =>
         {
-            expand_method_task(&lowering.function, op_constructor(*impure, *no_memo))
+            expand_method_task(&lowering.function, &op_constructor(*impure, *no_memo))
         }
         Kind::Task { impure, no_memo } => {
-            expand_task(&lowering.function, op_constructor(*impure, *no_memo))
+            expand_task(&lowering.function, &op_constructor(*impure, *no_memo))
         }
         Kind::Inline { body, names } => {
             let mut rewriter = Rewriter::default();
@@ -42,7 +42,7 @@ pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
 
 /// `#[lazy]`, `#[autodask]`: the body moves, unchanged, into an inner function that one task
 /// node calls on its inputs' values.
-fn expand_task(function: &Function<'_>, op: TokenStream) -> TokenStream {
+fn expand_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
     let private = paths::private();
     let into_lazy = paths::into_lazy();
     let ItemFn {
@@ -134,7 +134,7 @@ fn op_constructor(impure: bool, no_memo: bool) -> TokenStream {
 /// `#[lazy]` on a method taking `self`, or on any function naming `Self`: an inner function
 /// cannot see the impl's `Self`, so the body stays in the task's closure (with `self`
 /// renamed), and an empty inner function generic over `Self` names the operation.
-fn expand_method_task(function: &Function<'_>, op: TokenStream) -> TokenStream {
+fn expand_method_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
     let private = paths::private();
     let into_lazy = paths::into_lazy();
     let ItemFn {

@@ -232,7 +232,7 @@ impl<T: Value> Lazy<T> {
     /// // Built again: the value comes from the store, the task does not run again.
     /// let again = slow(Lazy::new(21));
     /// assert_eq!(again.get(), 42);
-    /// assert_eq!(lazy_runtime::inspect::graph(&again).nodes()[1].runs, 0);
+    /// assert_eq!(lazy_runtime::graph(&again).nodes()[1].runs, 0);
     /// # again.unpin();
     /// ```
     #[must_use = "persist returns the handle; dropping it keeps the value pinned"]
@@ -247,6 +247,7 @@ impl<T: Value> Lazy<T> {
 
     /// Unpins a value pinned by [`persist`](Lazy::persist): it stays in the memo store as an
     /// ordinary entry, evicted under the budget. Returns whether it was pinned.
+    #[allow(clippy::must_use_candidate)] // called for its effect; the answer is a detail
     pub fn unpin(&self) -> bool {
         self.node().unpin()
     }

@@ -81,7 +81,7 @@ pub use oz::stream;
 /// assert_eq!(double(4).get(), 8); // runs, and its value goes to the store
 /// let again = double(4); // a new node with the same key
 /// assert_eq!(again.get(), 8); // taken from the store
-/// assert_eq!(lazy_runtime::inspect::graph(&again).nodes()[1].runs, 0);
+/// assert_eq!(lazy_runtime::graph(&again).nodes()[1].runs, 0);
 /// assert!(memo::stats().hits >= 1);
 /// ```
 pub mod memo {

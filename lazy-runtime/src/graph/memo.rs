@@ -95,7 +95,7 @@ struct Shard {
     /// (priority bits, insertion number, key) of every unpinned entry, lowest first.
     order: BTreeSet<(u64, u64, Key)>,
     bytes: usize,
-    /// GreedyDual's `L`: the priority of the last entry evicted.
+    /// `GreedyDual`'s `L`: the priority of the last entry evicted.
     inflation: f64,
     next: u64,
     evictions: u64,
@@ -182,7 +182,7 @@ pub fn budget() -> usize {
 /// Sets the store's byte budget, evicting what no longer fits. `0` turns the store off
 /// (pinned values stay until [`clear`]).
 pub fn set_budget(bytes: usize) {
-    BUDGET.store(bytes.saturating_add(1).min(usize::MAX), Ordering::Relaxed);
+    BUDGET.store(bytes.saturating_add(1), Ordering::Relaxed);
     let mut dropped = Vec::new();
     for shard in &STORE {
         let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
@@ -209,12 +209,14 @@ pub(crate) fn lookup(key: &Key) -> Option<Hit> {
         return None;
     }
     let mut shard = shard(key);
-    let (cost, bytes, rank) = match shard.map.as_ref().and_then(|m| m.get(key)) {
-        Some(e) => (e.cost, e.bytes, e.rank),
-        None => {
-            MISSES.fetch_add(1, Ordering::Relaxed);
-            return None;
-        }
+    let Some((cost, bytes, rank)) = shard
+        .map
+        .as_ref()
+        .and_then(|m| m.get(key))
+        .map(|e| (e.cost, e.bytes, e.rank))
+    else {
+        MISSES.fetch_add(1, Ordering::Relaxed);
+        return None;
     };
     HITS.fetch_add(1, Ordering::Relaxed);
     // A use restores the entry's priority to the current inflation plus its worth.

@@ -63,7 +63,7 @@ impl MemoSize for str {
 impl<T: MemoSize> MemoSize for [T] {
     fn memo_size(&self) -> usize {
         if T::FLAT {
-            size_of::<T>() * self.len()
+            std::mem::size_of_val(self)
         } else {
             self.iter().map(MemoSize::memo_size).sum()
         }
