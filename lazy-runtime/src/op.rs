@@ -161,7 +161,7 @@ impl Operation {
         ]);
         cached(&CACHE, id, || {
             let name = format!("{label}<{signature}>");
-            (name.clone(), name)
+            (short_array_types(&name), name)
         })
     }
 
@@ -272,6 +272,31 @@ fn display_name(name: &str) -> String {
     }
 }
 
+/// `name` with ndarray's owned array types spelled as users write them: `Array<f64, Ix1>`
+/// for `ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<f64>, ndarray::dimension::dim::Dim<[usize; 1]>>`,
+/// so that an error naming an array operation fits on a line.
+fn short_array_types(name: &str) -> String {
+    if !name.contains("ndarray::") {
+        return name.to_owned();
+    }
+    let mut out = name
+        .replace(
+            "ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<",
+            "Array<",
+        )
+        .replace(
+            ">, ndarray::dimension::dim::Dim<ndarray::dimension::dynindeximpl::IxDynImpl>>",
+            ", IxDyn>",
+        );
+    for n in 0..=6 {
+        out = out.replace(
+            &format!(">, ndarray::dimension::dim::Dim<[usize; {n}]>>"),
+            &format!(", Ix{n}>"),
+        );
+    }
+    out
+}
+
 /// A map keyed by addresses of static data (names, nodes).
 pub(crate) type ByAddress<K, V> = HashMap<K, V, BuildHasherDefault<AddressHasher>>;
 
@@ -323,6 +348,18 @@ mod tests {
         assert_ne!(
             op.operation.digest,
             Op::function("app::square<i64>").operation.digest
+        );
+    }
+
+    #[test]
+    fn array_types_show_as_users_write_them() {
+        let name = "add<fn(ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<f64>, \
+                    ndarray::dimension::dim::Dim<[usize; 1]>>, f64) -> \
+                    ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<f64>, \
+                    ndarray::dimension::dim::Dim<ndarray::dimension::dynindeximpl::IxDynImpl>>>";
+        assert_eq!(
+            super::short_array_types(name),
+            "add<fn(Array<f64, Ix1>, f64) -> Array<f64, IxDyn>>"
         );
     }
 
