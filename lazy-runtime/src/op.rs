@@ -17,10 +17,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 use std::thread::LocalKey;
 use std::time::Duration;
 
+use crate::elementwise::Kernel;
 use crate::key;
 
 /// The identity of an operation: a function's full path with its generic arguments, an
@@ -93,6 +94,15 @@ impl Op {
         }
     }
 
+    /// Records what the operation computes per element, if it is element-wise (decided by
+    /// `describe` from its types, once per operation), and returns the kernel.
+    pub(crate) fn elementwise(
+        self,
+        describe: impl FnOnce() -> Option<Kernel>,
+    ) -> Option<&'static Kernel> {
+        self.operation.kernel.get_or_init(describe).as_ref()
+    }
+
     /// The operation's name.
     #[must_use]
     pub fn name(&self) -> &'static str {
@@ -127,6 +137,9 @@ pub(crate) struct Operation {
     /// For spin tasks: how long after its start a run was usually ready, in nanoseconds,
     /// smoothed over runs; 0 before the first.
     ready_after: AtomicU64,
+    /// What the operation computes per element, for element-wise array operations: set
+    /// once, from the operation's types, which its name spells.
+    kernel: OnceLock<Option<Kernel>>,
 }
 
 const UNKNOWN: u8 = 0;
@@ -183,6 +196,11 @@ impl Operation {
         if self.cost.load(Ordering::Relaxed) != verdict {
             self.cost.store(verdict, Ordering::Relaxed);
         }
+    }
+
+    /// What the operation computes per element, if it is element-wise.
+    pub(crate) fn kernel(&self) -> Option<&Kernel> {
+        self.kernel.get().and_then(Option::as_ref)
     }
 
     /// How long after its start a spin task of this operation is usually ready.
@@ -249,6 +267,7 @@ fn cached<const N: usize>(
             digest: key::of_name(full),
             cost: AtomicU8::new(UNKNOWN),
             ready_after: AtomicU64::new(0),
+            kernel: OnceLock::new(),
         }))
     });
     cache.with(|cache| cache.borrow_mut().insert(id, operation));
@@ -276,24 +295,40 @@ fn display_name(name: &str) -> String {
 /// for `ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<f64>, ndarray::dimension::dim::Dim<[usize; 1]>>`,
 /// so that an error naming an array operation fits on a line.
 fn short_array_types(name: &str) -> String {
-    if !name.contains("ndarray::") {
-        return name.to_owned();
+    const ARRAY: &str = "ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<";
+    const DIM: &str = ">, ndarray::dimension::dim::Dim<";
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(at) = rest.find(ARRAY) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + ARRAY.len()..];
+        // `T>, ndarray::dimension::dim::Dim<D>>`, or `..., T>` where the element type is
+        // repeated as a third parameter.
+        let parsed = after.split_once(DIM).and_then(|(elem, tail)| {
+            let (dim, tail) = if let Some(tail) =
+                tail.strip_prefix("ndarray::dimension::dynindeximpl::IxDynImpl>")
+            {
+                (String::from("IxDyn"), tail)
+            } else {
+                let tail = tail.strip_prefix("[usize; ")?;
+                let (n, tail) = tail.split_once("]>")?;
+                (format!("Ix{n}"), tail)
+            };
+            let tail = tail.strip_prefix('>').or_else(|| {
+                tail.strip_prefix(", ")
+                    .and_then(|t| t.strip_prefix(elem)?.strip_prefix('>'))
+            })?;
+            Some((format!("Array<{elem}, {dim}>"), tail))
+        });
+        if let Some((short, tail)) = parsed {
+            out.push_str(&short);
+            rest = tail;
+        } else {
+            out.push_str(&rest[at..at + ARRAY.len()]);
+            rest = after;
+        }
     }
-    let mut out = name
-        .replace(
-            "ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<",
-            "Array<",
-        )
-        .replace(
-            ">, ndarray::dimension::dim::Dim<ndarray::dimension::dynindeximpl::IxDynImpl>>",
-            ", IxDyn>",
-        );
-    for n in 0..=6 {
-        out = out.replace(
-            &format!(">, ndarray::dimension::dim::Dim<[usize; {n}]>>"),
-            &format!(", Ix{n}>"),
-        );
-    }
+    out.push_str(rest);
     out
 }
 
