@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 
 mod batch;
+mod elementwise;
 mod error;
 mod exec;
 mod force;

@@ -17,10 +17,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 use std::thread::LocalKey;
 use std::time::Duration;
 
+use crate::elementwise::Kernel;
 use crate::key;
 
 /// The identity of an operation: a function's full path with its generic arguments, an
@@ -106,6 +107,15 @@ impl Op {
         self
     }
 
+    /// Records what the operation computes per element, if it is element-wise (decided by
+    /// `describe` from its types, once per operation), and returns the kernel.
+    pub(crate) fn elementwise(
+        self,
+        describe: impl FnOnce() -> Option<Kernel>,
+    ) -> Option<&'static Kernel> {
+        self.operation.kernel.get_or_init(describe).as_ref()
+    }
+
     /// The operation's name.
     #[must_use]
     pub fn name(&self) -> &'static str {
@@ -168,6 +178,9 @@ pub(crate) struct Operation {
     ready_after: AtomicU64,
     /// A [`Memo`] policy, as its discriminant.
     memo: AtomicU8,
+    /// What the operation computes per element, for element-wise array operations: set
+    /// once, from the operation's types, which its name spells.
+    kernel: OnceLock<Option<Kernel>>,
 }
 
 /// Whether released values of an operation's nodes are kept in the memo store
@@ -218,7 +231,7 @@ impl Operation {
         ]);
         cached(&CACHE, id, || {
             let name = format!("{label}<{signature}>");
-            (name.clone(), name)
+            (short_array_types(&name), name)
         })
     }
 
@@ -249,6 +262,11 @@ impl Operation {
             2 => Memo::Never,
             _ => Memo::Auto,
         }
+    }
+
+    /// What the operation computes per element, if it is element-wise.
+    pub(crate) fn kernel(&self) -> Option<&Kernel> {
+        self.kernel.get().and_then(Option::as_ref)
     }
 
     /// How long after its start a spin task of this operation is usually ready.
@@ -316,6 +334,7 @@ fn cached<const N: usize>(
             cost: AtomicU8::new(UNKNOWN),
             memo: AtomicU8::new(Memo::Auto as u8),
             ready_after: AtomicU64::new(0),
+            kernel: OnceLock::new(),
         }))
     });
     cache.with(|cache| cache.borrow_mut().insert(id, operation));
@@ -337,6 +356,47 @@ fn display_name(name: &str) -> String {
         Some(at) => format!("{}{}", &name[..at], &name[at + INNER.len()..]),
         None => name.to_owned(),
     }
+}
+
+/// `name` with ndarray's owned array types spelled as users write them: `Array<f64, Ix1>`
+/// for `ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<f64>, ndarray::dimension::dim::Dim<[usize; 1]>>`,
+/// so that an error naming an array operation fits on a line.
+fn short_array_types(name: &str) -> String {
+    const ARRAY: &str = "ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<";
+    const DIM: &str = ">, ndarray::dimension::dim::Dim<";
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(at) = rest.find(ARRAY) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + ARRAY.len()..];
+        // `T>, ndarray::dimension::dim::Dim<D>>`, or `..., T>` where the element type is
+        // repeated as a third parameter.
+        let parsed = after.split_once(DIM).and_then(|(elem, tail)| {
+            let (dim, tail) = if let Some(tail) =
+                tail.strip_prefix("ndarray::dimension::dynindeximpl::IxDynImpl>")
+            {
+                (String::from("IxDyn"), tail)
+            } else {
+                let tail = tail.strip_prefix("[usize; ")?;
+                let (n, tail) = tail.split_once("]>")?;
+                (format!("Ix{n}"), tail)
+            };
+            let tail = tail.strip_prefix('>').or_else(|| {
+                tail.strip_prefix(", ")
+                    .and_then(|t| t.strip_prefix(elem)?.strip_prefix('>'))
+            })?;
+            Some((format!("Array<{elem}, {dim}>"), tail))
+        });
+        if let Some((short, tail)) = parsed {
+            out.push_str(&short);
+            rest = tail;
+        } else {
+            out.push_str(&rest[at..at + ARRAY.len()]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A map keyed by addresses of static data (names, nodes).
@@ -390,6 +450,18 @@ mod tests {
         assert_ne!(
             op.operation.digest,
             Op::function("app::square<i64>").operation.digest
+        );
+    }
+
+    #[test]
+    fn array_types_show_as_users_write_them() {
+        let name = "add<fn(ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<f64>, \
+                    ndarray::dimension::dim::Dim<[usize; 1]>>, f64) -> \
+                    ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<f64>, \
+                    ndarray::dimension::dim::Dim<ndarray::dimension::dynindeximpl::IxDynImpl>>>";
+        assert_eq!(
+            super::short_array_types(name),
+            "add<fn(Array<f64, Ix1>, f64) -> Array<f64, IxDyn>>"
         );
     }
 

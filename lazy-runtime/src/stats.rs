@@ -15,6 +15,10 @@ struct Counters {
     executed: AtomicU64,
     entries_added: AtomicU64,
     entries_removed: AtomicU64,
+    fused_passes: AtomicU64,
+    fused_operations: AtomicU64,
+    buffers_allocated: AtomicU64,
+    buffers_reused: AtomicU64,
 }
 
 /// Every thread's counters, kept after the thread exits so that totals never go back.
@@ -60,6 +64,26 @@ pub(crate) fn entry_removed() {
     bump(|c| &c.entries_removed);
 }
 
+/// A fused region ran its pass over memory.
+pub(crate) fn fused_pass() {
+    bump(|c| &c.fused_passes);
+}
+
+/// An element-wise operation was computed inside a fused region instead of as a task.
+pub(crate) fn fused_operation() {
+    bump(|c| &c.fused_operations);
+}
+
+/// A fused region wrote its result into a fresh buffer.
+pub(crate) fn buffer_allocated() {
+    bump(|c| &c.buffers_allocated);
+}
+
+/// A fused region wrote its result into the buffer of an input that died with it.
+pub(crate) fn buffer_reused() {
+    bump(|c| &c.buffers_reused);
+}
+
 /// A snapshot of the process-wide counters, from [`stats`].
 ///
 /// The counters are shared by every thread of the process; compare two snapshots taken
@@ -79,6 +103,16 @@ pub struct Stats {
     /// equal nodes one. A node that can fold (every node but opaque leaves, input cells and
     /// impure tasks) has one while it lives, so with no node alive this is zero.
     pub table_entries: u64,
+    /// Passes over memory made by fused regions of element-wise array operations: one per
+    /// region run (see `docs/arrays.md`).
+    pub fused_passes: u64,
+    /// Element-wise operations computed inside fused regions, where they run as steps of
+    /// the region's pass rather than as tasks of their own.
+    pub fused_operations: u64,
+    /// Result buffers fused regions allocated.
+    pub buffers_allocated: u64,
+    /// Result buffers fused regions took over from an input that died with them.
+    pub buffers_reused: u64,
 }
 
 /// The process-wide counters.
@@ -108,6 +142,10 @@ pub fn stats() -> Stats {
         folds: sum(|c| &c.folded),
         tasks_executed: sum(|c| &c.executed),
         table_entries: sum(|c| &c.entries_added).saturating_sub(sum(|c| &c.entries_removed)),
+        fused_passes: sum(|c| &c.fused_passes),
+        fused_operations: sum(|c| &c.fused_operations),
+        buffers_allocated: sum(|c| &c.buffers_allocated),
+        buffers_reused: sum(|c| &c.buffers_reused),
     }
 }
 
@@ -128,6 +166,10 @@ pub fn thread_stats() -> Stats {
                 .entries_added
                 .load(Relaxed)
                 .saturating_sub(c.entries_removed.load(Relaxed)),
+            fused_passes: c.fused_passes.load(Relaxed),
+            fused_operations: c.fused_operations.load(Relaxed),
+            buffers_allocated: c.buffers_allocated.load(Relaxed),
+            buffers_reused: c.buffers_reused.load(Relaxed),
         }
     })
 }

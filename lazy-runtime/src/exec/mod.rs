@@ -3,6 +3,7 @@
 
 mod depth;
 pub(crate) mod eager;
+mod fuse;
 mod marks;
 mod plan;
 mod pool;

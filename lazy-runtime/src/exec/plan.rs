@@ -7,10 +7,11 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::depth;
+use super::fuse;
 use super::run::{self, Outcome};
 use super::segment::{Arena, Segment, Segments};
 pub use super::tasks::TaskId;
-use super::tasks::{Root, Tasks};
+use super::tasks::{Role, Root, Tasks};
 use crate::error::{Error, ErrorKind};
 use crate::graph::{Erased, Node};
 
@@ -52,7 +53,8 @@ impl<'a> Plan<'a> {
         arena: &'a Arena,
         force: run::ForceNodes,
     ) -> Plan<'a> {
-        let (base, roots) = Tasks::collect(roots);
+        let (mut base, roots) = Tasks::collect(roots);
+        fuse::assign(&mut base);
         Plan {
             segments: Segments::new(base.len()),
             base,
@@ -116,7 +118,8 @@ impl<'a> Plan<'a> {
     pub(crate) fn is_cheap(&self, task: TaskId) -> bool {
         let (level, i) = self.locate(task);
         let tasks = self.tasks_of(&level);
-        tasks.list.get(i).is_none_or(|t| t.node.op.is_cheap())
+        matches!(tasks.role(i), Role::Absorbed)
+            || tasks.list.get(i).is_none_or(|t| t.node.op.is_cheap())
     }
 
     /// The name of a task's operation.
@@ -143,12 +146,11 @@ impl<'a> Plan<'a> {
             let segment = level.expect("the plan's first tasks resume nothing");
             return self.resume(&segment, ready);
         };
-        let plan_claims = t.claims.swap(false, Ordering::AcqRel);
-        let outcome = if t.is_root {
-            run::run_requested(t.node, plan_claims, self.force)
-        } else {
-            // A failure is recorded in the node, and its readers fail with it.
-            run::run_unrequested(t.node, plan_claims, self.force)
+        let outcome = match tasks.role(i) {
+            Role::Plain => self.run_task(t),
+            // Computed in its region's pass, when the region's head runs.
+            Role::Absorbed => return self.completed(&level, i, ready),
+            Role::Head(members) => fuse::run_region(tasks, members, self.force),
         };
         match outcome {
             Outcome::Done(result) => {
@@ -161,6 +163,17 @@ impl<'a> Plan<'a> {
                 self.completed(&level, i, ready);
             }
             Outcome::Suspended(branch) => self.add_branch(&level, i, branch, ready),
+        }
+    }
+
+    /// Runs one task that is not in a fused region.
+    fn run_task(&self, t: &super::tasks::Task<'a>) -> Outcome {
+        let plan_claims = t.claims.swap(false, Ordering::AcqRel);
+        if t.is_root {
+            run::run_requested(t.node, plan_claims, self.force)
+        } else {
+            // A failure is recorded in the node, and its readers fail with it.
+            run::run_unrequested(t.node, plan_claims, self.force)
         }
     }
 
@@ -191,7 +204,8 @@ impl<'a> Plan<'a> {
             return self.resume_with(level, i, Err(error), ready);
         }
         let branch: &'a Arc<Node> = self.arena.keep(branch);
-        let (tasks, mut roots) = Tasks::collect(std::slice::from_ref(branch));
+        let (mut tasks, mut roots) = Tasks::collect(std::slice::from_ref(branch));
+        fuse::assign(&mut tasks);
         let root = match roots.pop().expect("one root") {
             Root::Task(root) => root as usize,
             Root::Value(value) => return self.resume_with(level, i, Ok(value), ready),

@@ -91,10 +91,10 @@ pub(crate) fn inside_a_run() -> bool {
 }
 
 /// Counts a claimed run on this thread while it lives.
-struct InsideRun;
+pub(super) struct InsideRun;
 
 impl InsideRun {
-    fn enter() -> InsideRun {
+    pub(super) fn enter() -> InsideRun {
         CLAIMED.with(|c| c.set(c.get() + 1));
         InsideRun
     }

@@ -30,6 +30,9 @@ pub(super) struct Task<'a> {
     waiting: AtomicU32,
     /// Set for tasks whose value was requested.
     pub(super) is_root: bool,
+    /// Whether the task computes its node (rather than waiting for another thread that
+    /// does).
+    pub(super) reads_inputs: bool,
     pub(super) result: OnceLock<Result<Erased, Error>>,
 }
 
@@ -59,6 +62,21 @@ pub(super) struct Tasks<'a> {
     dependents: Vec<u32>,
     /// The tasks whose inputs are all computed.
     pub(super) initial: Vec<TaskId>,
+    /// What each task is in a fused region of element-wise operations (see `fuse.rs`);
+    /// empty when no task is in one.
+    pub(super) roles: Vec<Role>,
+}
+
+/// What a task is in a fused region of element-wise array operations.
+#[derive(Debug)]
+pub(super) enum Role {
+    /// Not in a region: it runs as a task.
+    Plain,
+    /// Computed inside its region's pass: running it only reports its readers ready.
+    Absorbed,
+    /// The region's result: running it runs the region's pass over these tasks, in
+    /// dependency order, itself last.
+    Head(Box<[u32]>),
 }
 
 impl<'a> Tasks<'a> {
@@ -72,6 +90,7 @@ impl<'a> Tasks<'a> {
             starts: Vec::new(),
             dependents: Vec::new(),
             initial: Vec::new(),
+            roles: Vec::new(),
         };
         let mut found = Vec::new();
         // (input task, reader task), gathered while tasks are added, sorted by input below.
@@ -203,6 +222,7 @@ impl<'a> Tasks<'a> {
             claims: AtomicBool::new(reads_inputs),
             waiting: AtomicU32::new(waiting),
             is_root: false,
+            reads_inputs,
             result: OnceLock::new(),
         });
         id
@@ -231,6 +251,17 @@ impl<'a> Tasks<'a> {
 
     pub(super) fn len(&self) -> usize {
         self.list.len()
+    }
+
+    /// The readers of task `i` among these tasks (a reader reading it twice is listed
+    /// twice).
+    pub(super) fn readers(&self, i: usize) -> &[u32] {
+        &self.dependents[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// What task `i` is in a fused region.
+    pub(super) fn role(&self, i: usize) -> &Role {
+        self.roles.get(i).unwrap_or(&Role::Plain)
     }
 
     /// Task `i` has completed: pushes its readers whose last waiting input it was, as

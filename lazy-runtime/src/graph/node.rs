@@ -184,6 +184,11 @@ impl Node {
         self.volatile.is_some()
     }
 
+    /// Whether the node's function runs on an executor of its own.
+    pub(crate) fn has_executor(&self) -> bool {
+        self.lock().executor().is_some()
+    }
+
     pub(crate) fn is_leaf(&self) -> bool {
         self.compute.is_none()
     }

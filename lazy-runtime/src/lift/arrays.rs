@@ -13,7 +13,35 @@ use std::sync::Arc;
 
 use ndarray::{Array, Ix1, Ix2, IxDyn};
 
+use crate::elementwise::{Kernel, Operand, shape_of};
 use crate::graph::Erased;
+
+/// Panics with a message naming the operator and both shapes if `a` and `b`, arrays of an
+/// element-wise `kernel`, have shapes that neither match nor broadcast: ndarray's own
+/// message would come under a task named by the full operator type.
+pub(super) fn check_shapes(kernel: Option<&Kernel>, a: &Erased, b: &Erased) {
+    let Some(kernel) = kernel.filter(|k| k.operands == [Some(Operand::Array); 2]) else {
+        return;
+    };
+    let (Some(x), Some(y)) = (shape_of(&**a), shape_of(&**b)) else {
+        return;
+    };
+    assert!(
+        broadcast(&x, &y),
+        "shape mismatch: `a {} b` with a of shape {x:?} and b of shape {y:?} (element-wise \
+         operations need equal shapes, or shapes that broadcast)",
+        kernel.op.symbol()
+    );
+}
+
+/// Whether ndarray broadcasts shapes `x` and `y` together: aligned at the last axis, each
+/// pair of lengths is equal or one of them is 1.
+fn broadcast(x: &[usize], y: &[usize]) -> bool {
+    x.iter()
+        .rev()
+        .zip(y.iter().rev())
+        .all(|(&m, &n)| m == n || m == 1 || n == 1)
+}
 
 macro_rules! by_reference {
     ($($method:ident $op:tt,)*) => {$(

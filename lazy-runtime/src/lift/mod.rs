@@ -30,6 +30,11 @@ pub use select::{
     Probe, Strict, select, select_in,
 };
 
+#[allow(
+    unused_imports,
+    reason = "element-wise kernels are described only with ndarray"
+)]
+use crate::elementwise::ElemOp;
 use crate::graph::{Erased, InputValues};
 use crate::lazy::{Lazy, Value, take};
 use crate::task::{Args, Op, task, task_erased};
@@ -68,7 +73,7 @@ impl<T> Handle<T> for &Lazy<T> {
 }
 
 macro_rules! binary_operators {
-    ($($trait:ident $method:ident,)*) => {$(
+    ($($trait:ident $method:ident $elem:expr,)*) => {$(
         #[doc = concat!("`a ", stringify!($method), " b` as a node, keyed by the operand types.")]
         #[must_use]
         pub fn $method<A, B>(a: Lazy<A>, b: Lazy<B>) -> Lazy<A::Output>
@@ -82,8 +87,14 @@ macro_rules! binary_operators {
             // is still shared would be copied first; arrays then take the by-reference
             // operator, which writes a fresh result in one pass.
             let op = Op::labelled(stringify!($method), type_name::<fn(A, B) -> A::Output>());
-            task_erased(op, (a, b), |mut values: InputValues| {
+            #[cfg(feature = "ndarray")]
+            let kernel = op.elementwise(|| {
+                $elem.and_then(crate::elementwise::describe_binary::<A, B, A::Output>)
+            });
+            task_erased(op, (a, b), move |mut values: InputValues| {
                 let (a, b) = (values.next().expect("two inputs"), values.next().expect("two inputs"));
+                #[cfg(feature = "ndarray")]
+                arrays::check_shapes(kernel, &a, &b);
                 #[cfg(feature = "ndarray")]
                 let (a, b) = match arrays::$method(a, b) {
                     Ok(result) => return result,
@@ -117,20 +128,20 @@ macro_rules! binary_operators {
 }
 
 binary_operators! {
-    Add add,
-    Sub sub,
-    Mul mul,
-    Div div,
-    Rem rem,
-    BitAnd bitand,
-    BitOr bitor,
-    BitXor bitxor,
-    Shl shl,
-    Shr shr,
+    Add add Some(ElemOp::Add),
+    Sub sub Some(ElemOp::Sub),
+    Mul mul Some(ElemOp::Mul),
+    Div div Some(ElemOp::Div),
+    Rem rem Some(ElemOp::Rem),
+    BitAnd bitand Some(ElemOp::BitAnd),
+    BitOr bitor Some(ElemOp::BitOr),
+    BitXor bitxor Some(ElemOp::BitXor),
+    Shl shl None::<ElemOp>,
+    Shr shr None::<ElemOp>,
 }
 
 macro_rules! unary_operators {
-    ($($trait:ident $method:ident,)*) => {$(
+    ($($trait:ident $method:ident $elem:expr,)*) => {$(
         #[doc = concat!("`", stringify!($method), " a` as a node, keyed by the operand type.")]
         #[must_use]
         pub fn $method<A>(a: Lazy<A>) -> Lazy<A::Output>
@@ -138,7 +149,10 @@ macro_rules! unary_operators {
             A: ops::$trait + Value,
             A::Output: Value,
         {
-            task(Op::labelled(stringify!($method), type_name::<A>()), (a,), |(a,)| ops::$trait::$method(a))
+            let op = Op::labelled(stringify!($method), type_name::<A>());
+            #[cfg(feature = "ndarray")]
+            op.elementwise(|| crate::elementwise::describe_unary::<A, A::Output>($elem));
+            task(op, (a,), |(a,)| ops::$trait::$method(a))
         }
 
         impl<A> ops::$trait for Lazy<A>
@@ -168,8 +182,8 @@ macro_rules! unary_operators {
 }
 
 unary_operators! {
-    Neg neg,
-    Not not,
+    Neg neg ElemOp::Neg,
+    Not not ElemOp::Not,
 }
 
 macro_rules! comparisons {

@@ -180,6 +180,7 @@ fn after_generic_arguments(text: &str) -> Option<&str> {
 pub fn apply_in<A, R, F>(scope: Scope, label: &'static str, args: A, f: F) -> Lazy<R>
 where
     A: Args,
+    A::Values: 'static,
     R: Value,
     F: Fn(A::Values) -> R + Send + Sync + 'static,
 {
@@ -187,6 +188,11 @@ where
     let op = Op::scoped(scope.parts(label, signature, closure), || {
         format!("{label}<{signature}> in {}", scope.describe(closure))
     });
+    // ndarray's element-wise float methods (`.sqrt()` on an owned array) fuse. An inherent
+    // method is what such a call resolves to unless a trait in scope has a by-value method
+    // of the same name for owned arrays (see `docs/arrays.md`).
+    #[cfg(feature = "ndarray")]
+    op.elementwise(|| crate::elementwise::describe_method::<A::Values, R>(label));
     task(op, args, f)
 }
 

@@ -1,0 +1,131 @@
+//! Fused array expressions beside plain Rust: twenty `tanh` over 1M `f64`, and
+//! `(a*b + a*c) - (b*c)/2 + (a*b).sqrt()` over 1M `f64`, each built and forced lazily, eagerly
+//! with ndarray, and as a hand-written fused loop on two threads (the floor). Read beside
+//! `benches/peers.py` (numpy and numexpr on the same workloads).
+
+#![allow(
+    clippy::many_single_char_names,
+    reason = "array expressions read as their algebra"
+)]
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use lazy::{autodask, strict};
+use ndarray::Array1;
+use rayon::prelude::*;
+
+type Arr = Array1<f64>;
+
+const N: usize = 1_000_000;
+
+#[autodask(inline)]
+fn tanh5(x: Arr) -> Arr {
+    x.tanh().tanh().tanh().tanh().tanh()
+}
+
+#[autodask(inline)]
+fn tanh20(x: Arr) -> Arr {
+    tanh5(tanh5(tanh5(tanh5(x))))
+}
+
+#[autodask(inline)]
+fn longer(a: Arr, b: Arr, c: Arr) -> Arr {
+    (a * b + a * c) - (b * c) / 2.0 + (a * b).sqrt()
+}
+
+fn eager_longer(a: &Arr, b: &Arr, c: &Arr) -> Arr {
+    (a * b + a * c) - (b * c) / 2.0 + (a * b).sqrt()
+}
+
+/// One pass over the inputs, rayon over chunks: the floor.
+fn floor_longer(a: &Arr, b: &Arr, c: &Arr) -> Arr {
+    const CHUNK: usize = 4096;
+    let (a, b, c) = (
+        a.as_slice().expect("contiguous"),
+        b.as_slice().expect("contiguous"),
+        c.as_slice().expect("contiguous"),
+    );
+    let mut out = vec![0.0; a.len()];
+    out.par_chunks_mut(CHUNK).enumerate().for_each(|(k, out)| {
+        let at = k * CHUNK;
+        for (i, o) in out.iter_mut().enumerate() {
+            let (x, y, z) = (a[at + i], b[at + i], c[at + i]);
+            let xy = x * y;
+            *o = (xy + x * z) - (y * z) / 2.0 + xy.sqrt();
+        }
+    });
+    Arr::from(out)
+}
+
+fn inputs() -> (Arr, Arr, Arr) {
+    let a = Arr::linspace(0.0, 1.0, N);
+    let b = &a * 2.0 + 1.0;
+    let c = &a * 3.0 + 2.0;
+    (a, b, c)
+}
+
+fn arrays(c: &mut Criterion) {
+    let mut group = c.benchmark_group("arrays");
+    group.sample_size(20);
+    group.warm_up_time(std::time::Duration::from_millis(300));
+    group.measurement_time(std::time::Duration::from_secs(1));
+    let x = Arr::linspace(-3.0, 3.0, N);
+    let mut expected = x.clone();
+    for _ in 0..20 {
+        expected.mapv_inplace(f64::tanh);
+    }
+    group.bench_function("tanh20/lazy_build_strict", |bench| {
+        bench.iter_batched(
+            || x.clone(),
+            |x| {
+                let r: Arr = strict(tanh20(x));
+                assert_eq!(r[7].to_bits(), expected[7].to_bits());
+                r
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("tanh20/eager_in_place", |bench| {
+        bench.iter_batched(
+            || x.clone(),
+            |mut x| {
+                for _ in 0..20 {
+                    x.mapv_inplace(f64::tanh);
+                }
+                x
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    let (a, b, cc) = inputs();
+    let expected = eager_longer(&a, &b, &cc);
+    let copies = || (a.clone(), b.clone(), cc.clone());
+    group.bench_function("longer/lazy_build_strict", |bench| {
+        bench.iter_batched(
+            copies,
+            |(a, b, c)| {
+                let r: Arr = strict(longer(a, b, c));
+                assert_eq!(r[7].to_bits(), expected[7].to_bits());
+                r
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("longer/eager", |bench| {
+        bench.iter_batched(
+            copies,
+            |(a, b, c)| eager_longer(&a, &b, &c),
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("longer/floor_fused_2_threads", |bench| {
+        bench.iter_batched(
+            copies,
+            |(a, b, c)| floor_longer(&a, &b, &c),
+            BatchSize::PerIteration,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, arrays);
+criterion_main!(benches);

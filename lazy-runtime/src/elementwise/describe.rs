@@ -1,0 +1,193 @@
+//! Which operations are element-wise, decided from their Rust types once per operation:
+//! owned ndarray arrays of a fused element type, with the same dimension type, or such an
+//! array and a scalar of its element type.
+
+use std::any::{Any, TypeId};
+
+use ndarray::{Array, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
+
+use super::{Dims, Dtype, ElemOp, Kernel, Operand};
+
+/// Calls `$found!(T, D, dtype, dims)` for the one pair of element and dimension types
+/// that `$test!(T, D)` accepts, or evaluates to `None`.
+macro_rules! each_array_type {
+    ($test:ident, $found:ident) => {
+        each_array_type!(@types $test, $found,
+            (bool, Dtype::Bool) (u8, Dtype::U8) (i32, Dtype::I32) (i64, Dtype::I64)
+            (f32, Dtype::F32) (f64, Dtype::F64))
+    };
+    (@types $test:ident, $found:ident, $(($t:ty, $dtype:expr))*) => {{
+        $(
+            if let Some(found) = each_array_type!(@dims $test, $found, $t, $dtype,
+                (Ix0, 0) (Ix1, 1) (Ix2, 2) (Ix3, 3) (Ix4, 4) (Ix5, 5) (Ix6, 6) (IxDyn, 7)) {
+                return Some(found);
+            }
+        )*
+        None
+    }};
+    (@dims $test:ident, $found:ident, $t:ty, $dtype:expr, $(($d:ty, $n:literal))*) => {{
+        let mut found = None;
+        $(
+            if found.is_none() && $test!($t, $d) {
+                found = Some($found!($t, $d, $dtype, Dims($n)));
+            }
+        )*
+        found
+    }};
+}
+
+/// The element and dimension types of `A`, if it is an owned array that fuses.
+fn array_type<A: 'static>() -> Option<(Dtype, Dims)> {
+    macro_rules! is {
+        ($t:ty, $d:ty) => {
+            TypeId::of::<A>() == TypeId::of::<Array<$t, $d>>()
+        };
+    }
+    macro_rules! found {
+        ($t:ty, $d:ty, $dtype:expr, $dims:expr) => {
+            ($dtype, $dims)
+        };
+    }
+    each_array_type!(is, found)
+}
+
+fn scalar_type<A: 'static>() -> Option<Dtype> {
+    let id = TypeId::of::<A>();
+    [
+        (TypeId::of::<bool>(), Dtype::Bool),
+        (TypeId::of::<u8>(), Dtype::U8),
+        (TypeId::of::<i32>(), Dtype::I32),
+        (TypeId::of::<i64>(), Dtype::I64),
+        (TypeId::of::<f32>(), Dtype::F32),
+        (TypeId::of::<f64>(), Dtype::F64),
+    ]
+    .into_iter()
+    .find_map(|(t, dtype)| (t == id).then_some(dtype))
+}
+
+/// Whether `op` exists for elements of `dtype` (the invariant of `Kernel`).
+fn supports(op: ElemOp, dtype: Dtype) -> bool {
+    use Dtype::{Bool, F32, F64, I32, I64, U8};
+    match op {
+        ElemOp::Add | ElemOp::Sub | ElemOp::Mul | ElemOp::Div | ElemOp::Rem => dtype != Bool,
+        ElemOp::BitAnd | ElemOp::BitOr | ElemOp::BitXor | ElemOp::Not => {
+            matches!(dtype, Bool | U8 | I32 | I64)
+        }
+        ElemOp::Neg => matches!(dtype, I32 | I64 | F32 | F64),
+        ElemOp::Abs
+        | ElemOp::Sqrt
+        | ElemOp::Exp
+        | ElemOp::Ln
+        | ElemOp::Tanh
+        | ElemOp::Sin
+        | ElemOp::Cos => matches!(dtype, F32 | F64),
+    }
+}
+
+fn operand<A: 'static>(dtype: Dtype, dims: Dims) -> Option<Operand> {
+    if array_type::<A>() == Some((dtype, dims)) {
+        Some(Operand::Array)
+    } else if scalar_type::<A>() == Some(dtype) {
+        Some(Operand::Scalar)
+    } else {
+        None
+    }
+}
+
+/// The kernel of `a op b` with `a: A`, `b: B` and result `R`, if it is element-wise.
+pub(crate) fn describe_binary<A: 'static, B: 'static, R: 'static>(op: ElemOp) -> Option<Kernel> {
+    let (dtype, dims) = array_type::<R>()?;
+    let (a, b) = (operand::<A>(dtype, dims)?, operand::<B>(dtype, dims)?);
+    (supports(op, dtype) && (a, b) != (Operand::Scalar, Operand::Scalar)).then_some(Kernel {
+        op,
+        operands: [Some(a), Some(b)],
+        dtype,
+        dims,
+    })
+}
+
+/// The kernel of `op a` with `a: A` and result `R`, if it is element-wise.
+pub(crate) fn describe_unary<A: 'static, R: 'static>(op: ElemOp) -> Option<Kernel> {
+    let (dtype, dims) = array_type::<R>()?;
+    (array_type::<A>() == Some((dtype, dims)) && supports(op, dtype)).then_some(Kernel {
+        op,
+        operands: [Some(Operand::Array), None],
+        dtype,
+        dims,
+    })
+}
+
+/// The kernel of a method call `label` (`.sqrt()`) whose receiver, the only argument, is
+/// `V = (A,)`, with result `R`: ndarray's element-wise float methods, which take `&self`
+/// and apply the scalar method of the same name to every element.
+pub(crate) fn describe_method<V: 'static, R: 'static>(label: &str) -> Option<Kernel> {
+    let op = match label {
+        ".abs()" => ElemOp::Abs,
+        ".sqrt()" => ElemOp::Sqrt,
+        ".exp()" => ElemOp::Exp,
+        ".ln()" => ElemOp::Ln,
+        ".tanh()" => ElemOp::Tanh,
+        ".sin()" => ElemOp::Sin,
+        ".cos()" => ElemOp::Cos,
+        _ => return None,
+    };
+    let (dtype, dims) = array_type::<R>()?;
+    macro_rules! is_receiver {
+        ($t:ty, $d:ty) => {
+            TypeId::of::<V>() == TypeId::of::<(Array<$t, $d>,)>()
+        };
+    }
+    macro_rules! found {
+        ($t:ty, $d:ty, $dtype:expr, $dims:expr) => {
+            ($dtype, $dims)
+        };
+    }
+    let receiver = (|| each_array_type!(is_receiver, found))();
+    (receiver == Some((dtype, dims)) && supports(op, dtype)).then_some(Kernel {
+        op,
+        operands: [Some(Operand::Array), None],
+        dtype,
+        dims,
+    })
+}
+
+/// The shape of `value`, if it is an owned array of a fused element type.
+pub(crate) fn shape_of(value: &(dyn Any + Send + Sync)) -> Option<Vec<usize>> {
+    macro_rules! is {
+        ($t:ty, $d:ty) => {
+            value.is::<Array<$t, $d>>()
+        };
+    }
+    macro_rules! found {
+        ($t:ty, $d:ty, $dtype:expr, $dims:expr) => {{
+            let _ = ($dtype, $dims);
+            value
+                .downcast_ref::<Array<$t, $d>>()
+                .map(|a| a.shape().to_vec())
+        }};
+    }
+    (|| -> Option<Option<Vec<usize>>> { each_array_type!(is, found) })().flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array1, Array2, ArrayD};
+
+    use super::{describe_binary, describe_method, describe_unary};
+    use crate::elementwise::{Dims, Dtype, ElemOp, Operand};
+
+    #[test]
+    fn array_operators_are_element_wise_and_others_are_not() {
+        let k = describe_binary::<Array1<f64>, f64, Array1<f64>>(ElemOp::Add).unwrap();
+        assert_eq!(k.operands, [Some(Operand::Array), Some(Operand::Scalar)]);
+        assert_eq!((k.dtype, k.dims), (Dtype::F64, Dims(1)));
+        assert!(describe_binary::<i64, i64, i64>(ElemOp::Add).is_none());
+        assert!(describe_binary::<Array1<bool>, Array1<bool>, Array1<bool>>(ElemOp::Add).is_none());
+        assert!(describe_binary::<Array1<f64>, Array2<f64>, Array2<f64>>(ElemOp::Add).is_none());
+        assert!(describe_unary::<ArrayD<i32>, ArrayD<i32>>(ElemOp::Neg).is_some());
+        assert!(describe_unary::<Array1<u8>, Array1<u8>>(ElemOp::Neg).is_none());
+        assert!(describe_method::<(Array1<f32>,), Array1<f32>>(".tanh()").is_some());
+        assert!(describe_method::<(Array1<i64>,), Array1<i64>>(".abs()").is_none());
+        assert!(describe_method::<(Array1<f64>,), Array1<f64>>(".sum()").is_none());
+    }
+}

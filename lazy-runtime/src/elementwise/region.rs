@@ -1,0 +1,172 @@
+//! Evaluating a fused region: one pass over its inputs, chunk by chunk, chunks in parallel
+//! on rayon, every step of the region per chunk in scratch buffers that stay in the cache,
+//! and one result array, written into the buffer of an input the region received as its
+//! only owner when there is one.
+
+use std::sync::Arc;
+
+use ndarray::{Array, Dimension, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
+use rayon::prelude::*;
+
+use super::chunk::{Elem, Src};
+use super::{Dims, Dtype, Operand, Program};
+use crate::stats;
+
+type Value = Arc<dyn std::any::Any + Send + Sync>;
+
+/// Elements per chunk: 4096 (32 KiB of `f64`) per buffer, so a region's inputs, scratch
+/// buffers and result chunk stay in the level-2 cache.
+const CHUNK: usize = 4096;
+
+/// Below this many elements a region runs on the calling thread: handing chunks to other
+/// threads costs more than it saves.
+const PARALLEL: usize = 4 * CHUNK;
+
+/// Runs `program` over `inputs` (one value per program input, in order), arrays of
+/// `dtype` and `dims`. The inputs come back, untouched, when the region cannot run fused:
+/// an input of an unexpected type, arrays of different shapes, or an array that is not
+/// contiguous in standard order; the caller then runs the region's operations one by one.
+pub(crate) fn evaluate(
+    program: &Program,
+    dtype: Dtype,
+    dims: Dims,
+    inputs: Vec<Value>,
+) -> Result<Value, Vec<Value>> {
+    macro_rules! dims {
+        ($t:ty) => {
+            match dims.0 {
+                0 => typed::<$t, Ix0>(program, inputs),
+                1 => typed::<$t, Ix1>(program, inputs),
+                2 => typed::<$t, Ix2>(program, inputs),
+                3 => typed::<$t, Ix3>(program, inputs),
+                4 => typed::<$t, Ix4>(program, inputs),
+                5 => typed::<$t, Ix5>(program, inputs),
+                6 => typed::<$t, Ix6>(program, inputs),
+                _ => typed::<$t, IxDyn>(program, inputs),
+            }
+        };
+    }
+    match dtype {
+        Dtype::Bool => dims!(bool),
+        Dtype::U8 => dims!(u8),
+        Dtype::I32 => dims!(i32),
+        Dtype::I64 => dims!(i64),
+        Dtype::F32 => dims!(f32),
+        Dtype::F64 => dims!(f64),
+    }
+}
+
+fn typed<T: Elem, D: Dimension + 'static>(
+    program: &Program,
+    inputs: Vec<Value>,
+) -> Result<Value, Vec<Value>> {
+    let Some(shape) = check::<T, D>(program, &inputs) else {
+        return Err(inputs);
+    };
+    // An array input nobody else holds dies with the region: its buffer takes the result.
+    let reuse = program
+        .inputs()
+        .iter()
+        .zip(&inputs)
+        .position(|(kind, v)| *kind == Operand::Array && Arc::strong_count(v) == 1);
+    let mut inputs: Vec<Option<Value>> = inputs.into_iter().map(Some).collect();
+    let mut out: Array<T, D> = if let Some(at) = reuse {
+        let value = inputs[at].take().expect("present");
+        let array = value.downcast::<Array<T, D>>().expect("checked");
+        stats::buffer_reused();
+        Arc::try_unwrap(array).unwrap_or_else(|shared| (*shared).clone())
+    } else {
+        stats::buffer_allocated();
+        // Zeroed memory comes from the allocator without a pass over it.
+        let len = shape.size();
+        Array::from_shape_vec(shape, vec![T::default(); len]).expect("size matches")
+    };
+    let parts: Vec<Part<'_, T>> = inputs
+        .iter()
+        .map(|v| match v {
+            None => Part::Output,
+            Some(v) => {
+                if let Some(a) = v.downcast_ref::<Array<T, D>>() {
+                    Part::Slice(a.as_slice().expect("checked"))
+                } else {
+                    Part::Scalar(*v.downcast_ref::<T>().expect("checked"))
+                }
+            }
+        })
+        .collect();
+    let result = out.as_slice_mut().expect("standard layout");
+    stats::fused_pass();
+    if result.len() < PARALLEL {
+        let mut scratch = program.scratch::<T>(CHUNK);
+        let mut saved = Vec::new();
+        for (c, chunk) in result.chunks_mut(CHUNK).enumerate() {
+            run_chunk(program, &parts, c, chunk, &mut scratch, &mut saved);
+        }
+    } else {
+        result.par_chunks_mut(CHUNK).enumerate().for_each_init(
+            || (program.scratch::<T>(CHUNK), Vec::new()),
+            |(scratch, saved), (c, chunk)| run_chunk(program, &parts, c, chunk, scratch, saved),
+        );
+    }
+    drop(parts);
+    drop(inputs);
+    Ok(Arc::new(out))
+}
+
+/// An input's part in the pass.
+enum Part<'a, T> {
+    Slice(&'a [T]),
+    Scalar(T),
+    /// The input whose buffer takes the result: each chunk reads it before overwriting it.
+    Output,
+}
+
+fn run_chunk<T: Elem>(
+    program: &Program,
+    parts: &[Part<'_, T>],
+    c: usize,
+    chunk: &mut [T],
+    scratch: &mut [Vec<T>],
+    saved: &mut Vec<T>,
+) {
+    let range = c * CHUNK..c * CHUNK + chunk.len();
+    if parts.iter().any(|p| matches!(p, Part::Output)) {
+        saved.clear();
+        saved.extend_from_slice(chunk);
+    }
+    let srcs: Vec<Src<'_, T>> = parts
+        .iter()
+        .map(|p| match p {
+            Part::Slice(s) => Src::Slice(&s[range.clone()]),
+            Part::Scalar(x) => Src::Scalar(*x),
+            Part::Output => Src::Slice(&saved[..]),
+        })
+        .collect();
+    program.run_chunk(&srcs, scratch, chunk);
+}
+
+/// The common shape of the array inputs, if every input has the type the program expects
+/// and every array is contiguous in standard order with that shape.
+fn check<T: Elem, D: Dimension + 'static>(program: &Program, inputs: &[Value]) -> Option<D> {
+    let mut shape: Option<D> = None;
+    if inputs.len() != program.inputs().len() {
+        return None;
+    }
+    for (kind, v) in program.inputs().iter().zip(inputs) {
+        match kind {
+            Operand::Array => {
+                let a = v.downcast_ref::<Array<T, D>>()?;
+                a.as_slice()?;
+                match &shape {
+                    Some(s) if s.slice() != a.shape() => return None,
+                    Some(_) => {}
+                    None => shape = Some(a.raw_dim()),
+                }
+            }
+            Operand::Scalar => {
+                v.downcast_ref::<T>()?;
+            }
+        }
+    }
+    shape
+}

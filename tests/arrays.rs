@@ -1,0 +1,184 @@
+//! Arrays through the facade alone: element types, shapes, fused regions of element-wise
+//! operations and what they materialise (`docs/arrays.md`).
+
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    reason = "small test data"
+)]
+#![allow(
+    clippy::many_single_char_names,
+    reason = "array expressions read as the algebra they are"
+)]
+
+mod support;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use lazy::inspect::stats;
+use lazy::{Lazy, autodask, strict, try_strict};
+use ndarray::{Array1, Array2, ArrayD, IxDyn};
+
+/// The fusion counters are process-wide: tests that read them run one at a time.
+fn counting() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[autodask(inline)]
+fn f(a: Array1<f64>, b: Array1<f64>) -> Array1<f64> {
+    a + b
+}
+
+#[autodask(inline)]
+fn h(a: Array1<f64>, b: Array1<f64>) -> Array1<f64> {
+    f(a, b) + (f(a, b) + 1.0)
+}
+
+#[autodask(inline)]
+fn longer(a: Array1<f64>, b: Array1<f64>, c: Array1<f64>) -> Array1<f64> {
+    (a * b + a * c) - (b * c) / 2.0 + (a * b).sqrt()
+}
+
+fn data(n: usize, seed: u32) -> Array1<f64> {
+    Array1::from_iter(
+        (0..n).map(|i| f64::from((i as u32).wrapping_mul(2_654_435_761) ^ seed) / 1e6),
+    )
+}
+
+#[test]
+fn daisy_h_runs_as_one_pass_with_one_result_buffer() {
+    support::within(Duration::from_mins(1), || {
+        let _one = counting();
+        let (a, b) = (data(100_000, 1), data(100_000, 2));
+        let expected = (&a + &b) + (&a + &b + 1.0);
+        let before = stats();
+        let result = strict(h(a, b));
+        let after = stats();
+        assert_eq!(result, expected);
+        assert_eq!(after.fused_passes - before.fused_passes, 1);
+        assert_eq!(after.fused_operations - before.fused_operations, 2);
+        // Leaves keep their values, so the result is the one buffer the pass allocates.
+        assert_eq!(after.buffers_allocated - before.buffers_allocated, 1);
+        assert_eq!(after.buffers_reused - before.buffers_reused, 0);
+    });
+}
+
+#[test]
+fn shared_subterms_are_computed_once_per_chunk_and_bit_for_bit_like_eager() {
+    let _one = counting();
+    let (a, b, c) = (data(70_001, 3), data(70_001, 4), data(70_001, 5));
+    let expected = (&a * &b + &a * &c) - (&b * &c) / 2.0 + (&a * &b).sqrt();
+    let before = stats();
+    let result = strict(longer(a.clone(), b.clone(), c.clone()));
+    let after = stats();
+    let same = result
+        .iter()
+        .zip(&expected)
+        .all(|(x, y)| x.to_bits() == y.to_bits());
+    assert!(same, "fused differs from eager");
+    assert_eq!(after.fused_passes - before.fused_passes, 1);
+    // a*b, a*c, +, b*c, /, -, sqrt, +: eight operations, seven inside the head's pass.
+    assert_eq!(after.fused_operations - before.fused_operations, 7);
+}
+
+#[test]
+fn a_requested_intermediate_is_materialised_and_the_rest_is_not() {
+    let _one = counting();
+    let (a, b) = (Lazy::new(data(10_000, 6)), Lazy::new(data(10_000, 7)));
+    let s = &a + &b;
+    let t = &s * &s;
+    let u = &t - &a;
+    let before = stats();
+    let (s_value, u_value) = strict((&s, &u));
+    let after = stats();
+    let (x, y) = (data(10_000, 6), data(10_000, 7));
+    assert_eq!(s_value, &x + &y);
+    assert_eq!(u_value, (&x + &y) * (&x + &y) - &x);
+    // `s` is requested: its own result. `t` is read only by `u`: fused into `u`'s pass.
+    assert_eq!(after.fused_passes - before.fused_passes, 1);
+    assert_eq!(after.fused_operations - before.fused_operations, 1);
+}
+
+#[test]
+fn a_region_writes_into_the_buffer_of_an_input_that_dies_with_it() {
+    let _one = counting();
+    let n = Lazy::new(50_000_usize);
+    let x: Lazy<Array1<f64>> = lazy::task::task(
+        lazy::task::Op::function("tests::arrays::ramp"),
+        (n,),
+        |(n,): (usize,)| Array1::from_iter((0..n).map(|i| i as f64)),
+    );
+    let y = (&x + Lazy::new(1.0)) * Lazy::new(2.0);
+    drop(x);
+    let before = stats();
+    let result = strict(y);
+    let after = stats();
+    assert_eq!(
+        result,
+        Array1::from_iter((0..50_000).map(|i| (f64::from(i) + 1.0) * 2.0))
+    );
+    assert_eq!(after.fused_passes - before.fused_passes, 1);
+    assert_eq!(after.buffers_reused - before.buffers_reused, 1);
+    assert_eq!(after.buffers_allocated - before.buffers_allocated, 0);
+}
+
+#[test]
+fn every_element_type_works_through_the_facade() {
+    let i = Lazy::new(Array1::from(vec![1_i64, 2, 3]));
+    assert_eq!(
+        strict(&i + &i * Lazy::new(2_i64)),
+        Array1::from(vec![3, 6, 9])
+    );
+    let j = Lazy::new(Array1::from(vec![1_i32, -2, 3]));
+    assert_eq!(strict(-(&j + &j)), Array1::from(vec![-2, 4, -6]));
+    let u = Lazy::new(Array1::from(vec![1_u8, 2, 250]));
+    assert_eq!(
+        strict((&u & &u) ^ Lazy::new(1_u8)),
+        Array1::from(vec![0, 3, 251])
+    );
+    let x = Lazy::new(Array1::from(vec![1.5_f32, 2.0]));
+    assert_eq!(strict((&x + &x) * &x), Array1::from(vec![4.5_f32, 8.0]));
+    let p = Lazy::new(Array1::from(vec![true, false, true]));
+    let q = Lazy::new(Array1::from(vec![true, true, false]));
+    assert_eq!(
+        strict(!(&p & &q) | &q),
+        Array1::from(vec![true, true, true])
+    );
+    let m = Lazy::new(Array2::from_shape_fn((3, 4), |(r, c)| (r * 4 + c) as f64));
+    assert_eq!(
+        strict((&m + &m) - &m),
+        Array2::from_shape_fn((3, 4), |(r, c)| (r * 4 + c) as f64)
+    );
+    let d = Lazy::new(ArrayD::from_elem(IxDyn(&[2, 2, 2]), 3_i64));
+    assert_eq!(
+        strict((&d * &d) + &d),
+        ArrayD::from_elem(IxDyn(&[2, 2, 2]), 12_i64)
+    );
+}
+
+#[test]
+fn a_shape_mismatch_names_the_operator_and_both_shapes() {
+    let a = Lazy::new(Array1::from(vec![1.0_f64, 2.0, 3.0]));
+    let b = Lazy::new(Array1::from(vec![1.0_f64, 2.0, 3.0, 4.0]));
+    let error = try_strict(&((&a + &b) * &a)).expect_err("shapes differ");
+    let message = error.to_string();
+    assert!(
+        message.contains("shape mismatch: `a + b` with a of shape [3] and b of shape [4]"),
+        "{message}"
+    );
+    assert!(
+        message.contains("add<fn(Array<f64, Ix1>, Array<f64, Ix1>) -> Array<f64, Ix1>>"),
+        "{message}"
+    );
+    assert!(message.len() < 300, "{message}");
+}
+
+#[test]
+fn arrays_of_other_layouts_take_the_operations_one_by_one() {
+    let t = Array2::from_shape_fn((30, 20), |(r, c)| (r * 20 + c) as f64).reversed_axes();
+    let a = Lazy::new(t.clone());
+    let result = strict((&a + &a) * &a);
+    assert_eq!(result, (&t + &t) * &t);
+}

@@ -1,0 +1,203 @@
+//! Random element-wise expression DAGs over random arrays and shapes, with shared
+//! subexpressions: the fused plan, the unfused run (eager mode, every operation a task
+//! run at once) and plain ndarray give the same bits; and a DAG requested only at its root
+//! is one fused pass with one result buffer.
+
+use std::sync::{Mutex, PoisonError};
+
+use lazy::inspect::stats;
+use lazy::{Lazy, autodask, eager, strict};
+use ndarray::{ArrayD, IxDyn};
+use proptest::prelude::*;
+
+type Arr = ArrayD<f64>;
+type Ints = ArrayD<i64>;
+
+#[autodask(inline)]
+fn tanh(a: Arr) -> Arr {
+    a.tanh()
+}
+
+#[autodask(inline)]
+fn root_of_abs(a: Arr) -> Arr {
+    a.abs().sqrt()
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Step {
+    Add(usize, usize),
+    Sub(usize, usize),
+    Mul(usize, usize),
+    Div(usize, usize),
+    Neg(usize),
+    Scale(usize, f64),
+    Offset(f64, usize),
+    Tanh(usize),
+    RootOfAbs(usize),
+}
+
+/// A DAG: `leaves` arrays, then steps over any earlier value (so values are shared).
+fn dag() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<f64>>, Vec<Step>)> {
+    let shape = prop_oneof![
+        (1_usize..5000).prop_map(|n| vec![n]),
+        (1_usize..40, 1_usize..40).prop_map(|(r, c)| vec![r, c]),
+        (1_usize..8, 1_usize..8, 1_usize..8).prop_map(|(a, b, c)| vec![a, b, c]),
+    ];
+    (shape, 1_usize..4, 1_usize..12).prop_flat_map(|(shape, leaves, steps)| {
+        let len: usize = shape.iter().product();
+        let data = prop::collection::vec(prop::collection::vec(-50.0_f64..50.0, len), leaves);
+        let steps = (0..steps).map(|k| step(leaves + k)).collect::<Vec<_>>();
+        (Just(shape), data, steps)
+    })
+}
+
+fn step(available: usize) -> impl Strategy<Value = Step> {
+    let i = 0..available;
+    let pair = (0..available, 0..available);
+    prop_oneof![
+        pair.clone().prop_map(|(a, b)| Step::Add(a, b)),
+        pair.clone().prop_map(|(a, b)| Step::Sub(a, b)),
+        pair.clone().prop_map(|(a, b)| Step::Mul(a, b)),
+        pair.prop_map(|(a, b)| Step::Div(a, b)),
+        i.clone().prop_map(Step::Neg),
+        (i.clone(), -3.0_f64..3.0).prop_map(|(a, s)| Step::Scale(a, s)),
+        (-3.0_f64..3.0, i.clone()).prop_map(|(s, a)| Step::Offset(s, a)),
+        i.clone().prop_map(Step::Tanh),
+        i.prop_map(Step::RootOfAbs),
+    ]
+}
+
+fn build_lazy(leaves: &[Arr], steps: &[Step]) -> Vec<Lazy<Arr>> {
+    let mut v: Vec<Lazy<Arr>> = leaves.iter().cloned().map(Lazy::new).collect();
+    for step in steps {
+        let next = match *step {
+            Step::Add(a, b) => &v[a] + &v[b],
+            Step::Sub(a, b) => &v[a] - &v[b],
+            Step::Mul(a, b) => &v[a] * &v[b],
+            Step::Div(a, b) => &v[a] / &v[b],
+            Step::Neg(a) => -&v[a],
+            Step::Scale(a, s) => &v[a] * Lazy::new(s),
+            Step::Offset(s, a) => Lazy::new(s) - &v[a],
+            Step::Tanh(a) => tanh(&v[a]),
+            Step::RootOfAbs(a) => root_of_abs(&v[a]),
+        };
+        v.push(next);
+    }
+    v
+}
+
+fn build_eager(leaves: &[Arr], steps: &[Step]) -> Vec<Arr> {
+    let mut v: Vec<Arr> = leaves.to_vec();
+    for step in steps {
+        let next = match *step {
+            Step::Add(a, b) => &v[a] + &v[b],
+            Step::Sub(a, b) => &v[a] - &v[b],
+            Step::Mul(a, b) => &v[a] * &v[b],
+            Step::Div(a, b) => &v[a] / &v[b],
+            Step::Neg(a) => -&v[a],
+            Step::Scale(a, s) => &v[a] * s,
+            Step::Offset(s, a) => s - &v[a],
+            Step::Tanh(a) => v[a].tanh(),
+            Step::RootOfAbs(a) => v[a].abs().sqrt(),
+        };
+        v.push(next);
+    }
+    v
+}
+
+/// How many steps the last value depends on, itself included.
+fn reachable_steps(leaves: usize, steps: &[Step]) -> usize {
+    let mut needed = vec![false; leaves + steps.len()];
+    needed[leaves + steps.len() - 1] = true;
+    for (k, step) in steps.iter().enumerate().rev() {
+        if !needed[leaves + k] {
+            continue;
+        }
+        let (a, b) = match *step {
+            Step::Add(a, b) | Step::Sub(a, b) | Step::Mul(a, b) | Step::Div(a, b) => (a, Some(b)),
+            Step::Neg(a)
+            | Step::Scale(a, _)
+            | Step::Offset(_, a)
+            | Step::Tanh(a)
+            | Step::RootOfAbs(a) => (a, matches!(step, Step::RootOfAbs(_)).then_some(usize::MAX)),
+        };
+        needed[a] = true;
+        if let Some(b) = b.filter(|&b| b != usize::MAX) {
+            needed[b] = true;
+        }
+    }
+    let root_of_abs = steps
+        .iter()
+        .enumerate()
+        .filter(|&(k, s)| needed[leaves + k] && matches!(s, Step::RootOfAbs(_)))
+        .count();
+    needed[leaves..].iter().filter(|&&n| n).count() + root_of_abs
+}
+
+fn bits(a: &Arr) -> (Vec<usize>, Vec<u64>) {
+    (a.shape().to_vec(), a.iter().map(|x| x.to_bits()).collect())
+}
+
+/// The counters are process-wide: one case at a time.
+static ONE: Mutex<()> = Mutex::new(());
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn fused_equals_unfused_equals_eager_bit_for_bit((shape, data, steps) in dag()) {
+        let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
+        let leaves: Vec<Arr> = data
+            .into_iter()
+            .map(|d| ArrayD::from_shape_vec(IxDyn(&shape), d).expect("sized"))
+            .collect();
+        let expected = bits(build_eager(&leaves, &steps).last().expect("a value"));
+        let before = stats();
+        let fused = {
+            let values = build_lazy(&leaves, &steps);
+            strict(values.last().expect("a value"))
+        };
+        let after = stats();
+        let unfused = eager(|| strict(build_lazy(&leaves, &steps).last().expect("a value")));
+        prop_assert_eq!(&bits(&fused), &expected);
+        prop_assert_eq!(&bits(&unfused), &expected);
+        // Requested at the root only, every operation below it is one region.
+        let passes = after.fused_passes - before.fused_passes;
+        let buffers = (after.buffers_allocated - before.buffers_allocated)
+            + (after.buffers_reused - before.buffers_reused);
+        // Two operations or more (`root_of_abs` is two) make one fused pass.
+        let expected_passes = u64::from(reachable_steps(leaves.len(), &steps) >= 2);
+        prop_assert_eq!(passes, expected_passes);
+        prop_assert_eq!(buffers, passes);
+    }
+
+    #[test]
+    fn integer_dags_with_an_intermediate_requested_agree(
+        data in prop::collection::vec(prop::collection::vec(-1000_i64..1000, 300), 2),
+        picks in prop::collection::vec((0_usize..100, 0_usize..100, 0_u8..4), 1..10),
+        requested in 0_usize..100,
+    ) {
+        let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
+        let leaves: Vec<Ints> = data
+            .into_iter()
+            .map(|d| ArrayD::from_shape_vec(IxDyn(&[300]), d).expect("sized"))
+            .collect();
+        let mut lazy: Vec<Lazy<Ints>> = leaves.iter().cloned().map(Lazy::new).collect();
+        let mut plain: Vec<Ints> = leaves.clone();
+        for &(a, b, op) in &picks {
+            let (a, b) = (a % plain.len(), b % plain.len());
+            let (l, p) = match op {
+                0 => (&lazy[a] + &lazy[b], &plain[a] + &plain[b]),
+                1 => (&lazy[a] - &lazy[b], &plain[a] - &plain[b]),
+                2 => (&lazy[a] ^ &lazy[b], &plain[a] ^ &plain[b]),
+                _ => (&lazy[a] & &lazy[b], &plain[a] & &plain[b]),
+            };
+            lazy.push(l);
+            plain.push(p);
+        }
+        let r = requested % lazy.len();
+        let (mid, last) = strict((&lazy[r], lazy.last().expect("a value")));
+        prop_assert_eq!(&mid, &plain[r]);
+        prop_assert_eq!(&last, plain.last().expect("a value"));
+    }
+}
