@@ -15,6 +15,7 @@ mod analyse;
 mod args;
 mod error;
 mod expand;
+mod fallback;
 mod hygiene;
 mod model;
 mod paths;
@@ -106,15 +107,14 @@ pub fn autodask(args: TokenStream, item: TokenStream) -> TokenStream {
 mod entry {
     //! The `proc_macro2` side of the entry points, so everything below is unit-testable.
 
-    use proc_macro2::TokenStream;
-    use quote::ToTokens;
-
     use crate::analyse::Lowering;
     use crate::args::{Args, Macro};
     use crate::model::Function;
+    use proc_macro2::TokenStream;
 
-    /// Expands one attribute; on error, emits the user's function unchanged next to a
-    /// `compile_error!`, so there is one error instead of a cascade and IDEs keep working.
+    /// Expands one attribute; on error, emits a `compile_error!` next to a stand-in with the
+    /// lazy signature (`fallback`), so callers keep type-checking and the mistake is reported
+    /// once, and IDEs keep working.
     pub(crate) fn expand(attr: Macro, args: TokenStream, item: TokenStream) -> TokenStream {
         let Ok(item_fn) = syn::parse2::<syn::ItemFn>(item.clone()) else {
             let message = format!("{} applies to functions only", attr.attr());
@@ -122,24 +122,24 @@ mod entry {
             tokens.extend(item);
             return tokens;
         };
-        match try_expand(attr, args, &item_fn) {
+        let args = Args::parse(attr, args);
+        let expanded = match &args {
+            Ok(args) => try_expand(args, &item_fn),
+            Err(error) => Err(error.clone()),
+        };
+        match expanded {
             Ok(tokens) => tokens,
             Err(error) => {
                 let mut tokens = error.to_compile_error();
-                item_fn.to_tokens(&mut tokens);
+                tokens.extend(crate::fallback::fallback(args.as_ref().ok(), &item_fn));
                 tokens
             }
         }
     }
 
-    pub(crate) fn try_expand(
-        attr: Macro,
-        args: TokenStream,
-        item: &syn::ItemFn,
-    ) -> syn::Result<TokenStream> {
-        let args = Args::parse(attr, args)?;
-        let function = Function::from_syn(&args, item)?;
-        let lowering = Lowering::from_function(&args, function)?;
+    fn try_expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
+        let function = Function::from_syn(args, item)?;
+        let lowering = Lowering::from_function(args, function)?;
         Ok(crate::expand::expand(&lowering))
     }
 }

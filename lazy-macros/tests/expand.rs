@@ -202,12 +202,12 @@ fn inline_marker_enters_generic_functions() {
 }
 
 #[test]
-fn error_keeps_the_function_unchanged() {
+fn error_emits_a_lazy_stand_in() {
     check(
         Macro::Autodask,
         quote!(inlne),
         quote! { fn f(a: i64) -> i64 { a } },
-        &expect_file!["snapshots/error_keeps_the_function.rs"],
+        &expect_file!["snapshots/error_stand_in.rs"],
     );
 }
 

@@ -104,12 +104,11 @@ pub(crate) enum StepKind {
     /// `inline(f)(a, b)`: `f` is called on the lazy values themselves.
     InlineCall { callee: Expr, args: Vec<Step> },
     /// `a.m::<T>(b)`: keyed by the method's name, the types involved and the scope it is
-    /// written in, which decides the traits in scope.
+    /// written in, which decides the traits in scope. A chain through a method that borrows
+    /// its receiver (`xs.iter().sum()`) is one node, so the borrow never leaves it.
     Method {
         receiver: Box<Step>,
-        method: Ident,
-        turbofish: Option<AngleBracketedGenericArguments>,
-        args: Vec<Step>,
+        calls: Vec<MethodCall>,
     },
     /// `a.x`, `a.0`: keyed by scope too, since privacy decides which field auto-deref finds.
     Field { base: Box<Step>, member: Member },
@@ -149,6 +148,14 @@ pub(crate) enum StepKind {
     Block(Block),
     /// `(a)`.
     Paren(Box<Step>),
+}
+
+/// One method of a [`StepKind::Method`] chain, applied in order.
+#[derive(Debug)]
+pub(crate) struct MethodCall {
+    pub(crate) method: Ident,
+    pub(crate) turbofish: Option<AngleBracketedGenericArguments>,
+    pub(crate) args: Vec<Step>,
 }
 
 /// A lazy name a conditional's branches use from outside them.

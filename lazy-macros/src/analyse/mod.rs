@@ -36,7 +36,9 @@ use crate::args::Args;
 use crate::error::bail;
 use crate::model::Function;
 
-pub(crate) use self::lowering::{Block, Capture, Kind, Lowering, NameScope, Step, StepKind, Stmt};
+pub(crate) use self::lowering::{
+    Block, Capture, Kind, Lowering, MethodCall, NameScope, Step, StepKind, Stmt,
+};
 use self::names::{Analyser, Origin};
 
 impl<'a> Lowering<'a> {

@@ -1,0 +1,52 @@
+//! Ordinary Rust that `#[autodask(inline)]` and the runtime accept beyond the core rewrite
+//! rules, each checked against the same code run eagerly, with the node counts the rule
+//! promises.
+
+use lazy::{autodask, strict};
+
+/// Defines `$lazy` with `#[autodask(inline)]` and `$eager` as plain Rust, from one body.
+macro_rules! both {
+    ($(fn $lazy:ident / $eager:ident ($($p:ident: $t:ty),*) -> $r:ty $body:block)*) => {$(
+        #[autodask(inline)]
+        fn $lazy($($p: $t),*) -> $r $body
+
+        #[allow(clippy::all, clippy::pedantic, reason = "the eager twin of a test body")]
+        fn $eager($($p: $t),*) -> $r $body
+    )*};
+}
+
+both! {
+    fn total / total_eager(xs: Vec<i64>) -> i64 { xs.iter().sum() }
+    fn trimmed_len / trimmed_len_eager(s: String) -> usize { s.trim().len() }
+    fn largest / largest_eager(xs: Vec<i64>, k: i64) -> i64 {
+        xs.clone().iter().max().copied().unwrap_or(k) + k
+    }
+    fn words / words_eager(s: String) -> usize { s.split_whitespace().count() * 2 }
+}
+
+#[test]
+fn a_chain_through_a_borrowing_method_is_one_node() {
+    let xs = vec![3, 1, 4, 1, 5];
+    let lazy = total(xs.clone());
+    // One leaf for `xs`, one node for `.iter().sum()`.
+    assert_eq!(lazy.graph().node_count(), 2);
+    assert_eq!(strict(&lazy), total_eager(xs));
+    assert_eq!(
+        strict(trimmed_len("  daisy ".to_owned())),
+        trimmed_len_eager("  daisy ".to_owned())
+    );
+    assert_eq!(
+        strict(words("one two  three".to_owned())),
+        words_eager("one two  three".to_owned())
+    );
+}
+
+#[test]
+fn the_borrowing_chain_starts_after_the_methods_before_it() {
+    let xs = vec![2, 9, 4];
+    let lazy = largest(xs.clone(), 10);
+    // Leaves `xs` and `k`; `.clone()`; `.iter().max().copied().unwrap_or(k)`; `+ k`.
+    assert_eq!(lazy.graph().node_count(), 5);
+    assert_eq!(strict(&lazy), largest_eager(xs, 10));
+    assert_eq!(strict(largest(Vec::new(), 3)), largest_eager(Vec::new(), 3));
+}
