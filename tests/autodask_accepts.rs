@@ -50,3 +50,25 @@ fn the_borrowing_chain_starts_after_the_methods_before_it() {
     assert_eq!(strict(&lazy), largest_eager(xs, 10));
     assert_eq!(strict(largest(Vec::new(), 3)), largest_eager(Vec::new(), 3));
 }
+
+#[autodask(inline)]
+fn scaled(x: i64) -> i64 {
+    x * 2 + 1
+}
+
+#[autodask(inline)]
+fn above(x: i64) -> bool {
+    x > 3
+}
+
+#[test]
+fn operators_with_plain_values_fold_with_inlined_bodies() {
+    let x = lazy::Lazy::new(20_i64);
+    let by_hand = &x * 2 + 1;
+    assert_eq!(by_hand.key(), scaled(&x).key());
+    assert_eq!(strict(&by_hand), 20 * 2 + 1);
+    assert_eq!(strict(3 - &x), 3 - 20);
+    assert_eq!(x.gt(3).key(), above(&x).key());
+    assert_eq!(lazy::cmp::gt(&x, 3).key(), above(&x).key());
+    assert_eq!(strict(x.le(3)), 20 <= 3);
+}

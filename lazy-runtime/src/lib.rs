@@ -25,12 +25,14 @@
 //!        |
 //! 1  key (Key, Fingerprint)   op (Op and the per-operation registry)   error   stats
 //!
+//!    cmp (comparisons as nodes, above lift);
 //!    oz: by-need values, dataflow variables, streams; on their own suspensions, beside it all
 //! ```
 
 #![warn(missing_docs)]
 
 mod batch;
+pub mod cmp;
 mod error;
 mod exec;
 mod force;

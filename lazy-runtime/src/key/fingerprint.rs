@@ -36,6 +36,10 @@ use super::{Key, LEAF_DOMAIN};
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `Fingerprint`, so it cannot be a leaf keyed by its content",
+    note = "implement `Fingerprint` for it (write every field `==` compares, in order), or pass it as `Lazy::opaque(value)`, a leaf that never folds"
+)]
 pub trait Fingerprint: PartialEq {
     /// Writes this value's content into `h`.
     fn fingerprint(&self, h: &mut FingerprintHasher);
