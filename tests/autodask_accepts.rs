@@ -48,7 +48,10 @@ fn the_borrowing_chain_starts_after_the_methods_before_it() {
     // Leaves `xs` and `k`; `.clone()`; `.iter().max().copied().unwrap_or(k)`; `+ k`.
     assert_eq!(lazy.graph().node_count(), 5);
     assert_eq!(strict(&lazy), largest_eager(xs, 10));
-    assert_eq!(strict(largest(Vec::new(), 3)), largest_eager(Vec::new(), 3));
+    assert_eq!(
+        strict(largest(Vec::<i64>::new(), 3)),
+        largest_eager(Vec::new(), 3)
+    );
 }
 
 #[autodask(inline)]
@@ -71,4 +74,28 @@ fn operators_with_plain_values_fold_with_inlined_bodies() {
     assert_eq!(x.gt(3).key(), above(&x).key());
     assert_eq!(lazy::cmp::gt(&x, 3).key(), above(&x).key());
     assert_eq!(strict(x.le(3)), 20 <= 3);
+}
+
+#[lazy::lazy]
+fn sum_all(xs: Vec<i64>) -> i64 {
+    xs.iter().sum()
+}
+
+#[lazy::lazy]
+fn shout(s: String) -> String {
+    s.to_uppercase()
+}
+
+#[test]
+fn collections_of_lazy_values_are_one_node() {
+    let parts: Vec<lazy::Lazy<i64>> = (0..50_i64).map(scaled).collect();
+    let sum = sum_all(parts);
+    let eager: i64 = (0..50).map(|n| n * 2 + 1).sum();
+    assert_eq!(strict(&sum), eager);
+    // 50 leaves, the factor 2 and the 1 (leaves of parts too), 50 products and 50 sums,
+    // then the vector and the total.
+    assert_eq!(sum.graph().node_count(), 50 + 50 + 50 + 2);
+    let pair = [scaled(1), scaled(2)];
+    assert_eq!(strict(sum_all(pair)), 3 + 5);
+    assert_eq!(strict(shout("daisy")), "DAISY");
 }

@@ -25,7 +25,7 @@
 //!        |
 //! 1  key (Key, Fingerprint)   op (Op and the per-operation registry)   error   stats
 //!
-//!    cmp (comparisons as nodes, above lift);
+//!    cmp (comparisons as nodes, above lift);  collect (collections of Lazy, above task);
 //!    oz: by-need values, dataflow variables, streams; on their own suspensions, beside it all
 //! ```
 
@@ -33,6 +33,7 @@
 
 mod batch;
 pub mod cmp;
+mod collect;
 mod error;
 mod exec;
 mod force;
