@@ -94,7 +94,7 @@ pub use lazy_runtime::{
 };
 
 #[doc(inline)]
-pub use lazy_macros::{autodask, comp, lazy, lazy_stream};
+pub use lazy_macros::{Fingerprint, autodask, comp, lazy, lazy_stream};
 
 // The rest, by concern.
 #[doc(inline)]
