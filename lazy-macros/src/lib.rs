@@ -168,7 +168,7 @@ mod expand_snapshots;
 /// use lazy::comp;
 ///
 /// let products = comp![x * y | x <- 1..10_u32, y <- 1..x, x * y <= 10];
-/// assert_eq!(products.collect::<Vec<_>>(), [2, 3, 4, 6, 8, 5, 10, 6, 7, 8, 9]);
+/// assert_eq!(products.collect::<Vec<_>>(), [2, 3, 6, 4, 8, 5, 10, 6, 7, 8, 9]);
 /// ```
 #[proc_macro]
 pub fn comp(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
