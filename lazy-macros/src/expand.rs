@@ -111,7 +111,7 @@ fn cutoff(function: &Function<'_>) -> TokenStream {
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
     quote! {
         {
-            #[allow(unused_imports)]
+            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
             use #private::{CutoffByEq as _, NoCutoff as _};
             (&#private::Probe::<#output>::new()).cutoff()
         }

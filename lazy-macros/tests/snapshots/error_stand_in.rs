@@ -1,3 +1,11 @@
+// Source:
+//
+// #[autodask(inlne)]
+// fn f(a: i64) -> i64 {
+//     a
+// }
+//
+// Expansion:
 ::core::compile_error! {
     "unknown argument `inlne` to #[autodask]; did you mean `inline`?"
 }
