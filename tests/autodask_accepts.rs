@@ -22,6 +22,15 @@ both! {
         xs.clone().iter().max().copied().unwrap_or(k) + k
     }
     fn words / words_eager(s: String) -> usize { s.split_whitespace().count() * 2 }
+    fn cube / cube_eager(x: i64) -> i64 { let mut acc = 1; for _ in 0..3 { acc *= x; } acc }
+    fn series / series_eager(x: i64) -> i64 {
+        let mut acc = 0;
+        for i in 1..=4 {
+            let t = x * i;
+            acc += t;
+        }
+        acc
+    }
 }
 
 #[test]
@@ -98,4 +107,17 @@ fn collections_of_lazy_values_are_one_node() {
     let pair = [scaled(1), scaled(2)];
     assert_eq!(strict(sum_all(pair)), 3 + 5);
     assert_eq!(strict(shout("daisy")), "DAISY");
+}
+
+#[test]
+fn a_for_loop_over_a_literal_range_is_unrolled() {
+    let lazy = cube(3);
+    // Leaves `x` and `1`, then one product per iteration.
+    assert_eq!(lazy.graph().node_count(), 2 + 3);
+    assert_eq!(strict(&lazy), cube_eager(3));
+    let lazy = series(5);
+    // Leaves `x`, `0` and `1..=4`, then a product and a sum per iteration.
+    assert_eq!(lazy.graph().node_count(), 6 + 4 * 2);
+    assert_eq!(strict(&lazy), series_eager(5));
+    assert_eq!(series(5).key(), lazy.key());
 }

@@ -105,6 +105,10 @@ impl Rewriter {
                 quote! { #target = #clone(&#target) #op #value; }
             }
             Stmt::Item(item) => item.to_token_stream(),
+            Stmt::Scoped(stmts) => {
+                let stmts = stmts.iter().map(|s| self.stmt(s));
+                quote! { { #(#stmts)* } }
+            }
         }
     }
 

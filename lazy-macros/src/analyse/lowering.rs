@@ -64,6 +64,9 @@ pub(crate) enum Stmt {
     },
     /// A nested item (`fn`, `use`, `const`), kept as written.
     Item(Item),
+    /// `{ stmts }`: statements in a scope of their own, such as one iteration of an
+    /// unrolled `for` loop (whose `let`s end with it, while assignments reach outside).
+    Scoped(Vec<Stmt>),
 }
 
 /// One expression of the rewritten body; it lowers to an expression of type `Lazy<_>`.

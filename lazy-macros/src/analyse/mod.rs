@@ -17,6 +17,7 @@
 //! - `data`: tuples, arrays, struct literals, fields, indexing and casts;
 //! - `control`: blocks used as expressions and `if`;
 //! - `reject`: every expression that cannot be deferred, with its message;
+//! - `unroll`: `for` over a range of integer literals, one block per iteration;
 //! - `scope`: what decides the names an operation resolves (items declared in the body,
 //!   generics), so that operations fold only when they run the same code.
 
@@ -31,6 +32,7 @@ mod reject;
 mod scope;
 #[cfg(test)]
 mod test;
+mod unroll;
 
 use crate::args::Args;
 use crate::error::bail;
