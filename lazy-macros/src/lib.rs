@@ -19,6 +19,8 @@ mod fallback;
 // `#[derive(Fingerprint)]`, on its own.
 mod fingerprint;
 mod hygiene;
+// `#[lazy]` on an impl block: its methods, and an extension trait for `Lazy<Self>`.
+mod impl_block;
 mod model;
 mod paths;
 mod rewrite;
@@ -49,6 +51,11 @@ use proc_macro::TokenStream;
 /// one node, which runs at most once. Generic functions work (`square(2)`,
 /// `square(2.5)`): their type parameters gain a `Value` bound and the node is keyed with
 /// the generic arguments. Attributes, doc comments and visibility are kept.
+///
+/// On an inherent `impl` block (of a type without generic parameters), every function of
+/// the block becomes lazy, and the methods taking `self` are also callable on `Lazy<Type>`
+/// and `&Lazy<Type>` through a generated trait `LazyType` (`m.scaled(3.0).value()`); a call
+/// on a plain receiver and on a lazy one is the same node.
 ///
 /// `#[lazy(impure)]` keys every call with a fresh identity: never folded, never reused; it
 /// may omit the return type (`Lazy<()>`).
@@ -118,8 +125,17 @@ mod entry {
     /// lazy signature (`fallback`), so callers keep type-checking and the mistake is reported
     /// once, and IDEs keep working.
     pub(crate) fn expand(attr: Macro, args: TokenStream, item: TokenStream) -> TokenStream {
+        if let Ok(block) = syn::parse2::<syn::ItemImpl>(item.clone()) {
+            let expanded =
+                Args::parse(attr, args).and_then(|args| crate::impl_block::expand(&args, &block));
+            return expanded.unwrap_or_else(|error| {
+                let mut tokens = error.to_compile_error();
+                tokens.extend(quote::ToTokens::into_token_stream(block));
+                tokens
+            });
+        }
         let Ok(item_fn) = syn::parse2::<syn::ItemFn>(item.clone()) else {
-            let message = format!("{} applies to functions only", attr.attr());
+            let message = format!("{} applies to functions and impl blocks only", attr.attr());
             let mut tokens = syn::Error::new_spanned(&item, message).to_compile_error();
             tokens.extend(item);
             return tokens;
