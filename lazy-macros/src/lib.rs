@@ -48,7 +48,21 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// Calls accept plain values and `Lazy` values alike (`mul(2, &a)`); equal calls fold into
-/// one node, which runs at most once. Generic functions work (`square(2)`,
+/// one node, which runs at most once:
+///
+/// ```
+/// use lazy::{Lazy, lazy, strict};
+///
+/// #[lazy]
+/// fn mul(x: i64, y: i64) -> i64 {
+///     x * y
+/// }
+///
+/// let a: Lazy<i64> = mul(2, 3); // nothing has run yet
+/// assert_eq!(mul(2, 3).key(), a.key()); // the same call is the same node
+/// assert_eq!(strict(mul(&a, 7)), 42);
+/// ```
+/// Generic functions work (`square(2)`,
 /// `square(2.5)`): their type parameters gain a `Value` bound and the node is keyed with
 /// the generic arguments. Attributes, doc comments and visibility are kept.
 ///
@@ -89,6 +103,24 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     let b: Lazy<Arr> = IntoLazy::into_lazy(b);
 ///     &a + &b                                   // one `add` node, shared with every `a + b`
 /// }
+/// ```
+///
+/// ```
+/// use lazy::{autodask, strict};
+///
+/// #[autodask(inline)]
+/// fn f(a: i64, b: i64) -> i64 {
+///     a + b
+/// }
+///
+/// #[autodask(inline)]
+/// fn g(a: i64, b: i64) -> i64 {
+///     f(a, b) * f(a, b)
+/// }
+///
+/// let x = g(3, 4);
+/// assert_eq!(x.graph().count_op("add"), 1); // `a + b` once, although written twice
+/// assert_eq!(strict(&x), 49);
 /// ```
 ///
 /// Operators, comparisons, literals, `let`, method calls, calls, tuples, arrays, `vec!`,
@@ -180,7 +212,7 @@ mod expand_snapshots;
 /// The expansion is a chain of `flat_map`s over `::lazy::stream::from_iter`; see
 /// `docs/streams.md`.
 ///
-/// ```ignore
+/// ```
 /// use lazy::comp;
 ///
 /// let products = comp![x * y | x <- 1..10_u32, y <- 1..x, x * y <= 10];
@@ -197,7 +229,7 @@ pub fn comp(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 /// every leaf's key. Every field must implement `Fingerprint`, and the type `PartialEq`;
 /// type parameters gain a `Fingerprint` bound.
 ///
-/// ```ignore
+/// ```
 /// use lazy::{Fingerprint, Lazy};
 ///
 /// #[derive(Clone, PartialEq, Fingerprint)]
@@ -220,7 +252,7 @@ pub fn derive_fingerprint(input: proc_macro::TokenStream) -> proc_macro::TokenSt
 ///
 /// The body is moved into `::lazy::stream::lazy(move || body)`; parameters must be owned.
 ///
-/// ```ignore
+/// ```
 /// use lazy::lazy_stream;
 /// use lazy::stream::{cons, Stream};
 ///
