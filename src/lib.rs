@@ -76,7 +76,7 @@
 //!   and `extern` functions, lifetime parameters, `impl Trait` parameters, and a missing
 //!   return type (a lazy call must return the value it will compute);
 //! - `#[autodask(inline)]` rejects what must look at a lazy value to go on: loops over it,
-//!   `match`/`if let` on it, `strict(...)`, an early `return`, `&mut`, `unsafe` blocks and
+//!   `strict(...)`, an early `return`, `&mut`, `unsafe` blocks and
 //!   side-effecting macros such as `println!`, each with a message naming the value and
 //!   suggesting `#[autodask]` without `inline`, or `#[lazy]`;
 //! - methods take `self` by value only, and `#[autodask(inline)]` takes no `self` at all:

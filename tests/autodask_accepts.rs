@@ -2,6 +2,8 @@
 //! rules, each checked against the same code run eagerly, with the node counts the rule
 //! promises.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use lazy::{autodask, strict};
 
 /// Defines `$lazy` with `#[autodask(inline)]` and `$eager` as plain Rust, from one body.
@@ -120,4 +122,102 @@ fn a_for_loop_over_a_literal_range_is_unrolled() {
     assert_eq!(lazy.graph().node_count(), 6 + 4 * 2);
     assert_eq!(strict(&lazy), series_eager(5));
     assert_eq!(series(5).key(), lazy.key());
+}
+
+#[derive(Clone, Debug, PartialEq, lazy::Fingerprint)]
+enum Shape {
+    Empty,
+    Circle(i64),
+    Rect { w: i64, h: i64 },
+}
+
+both! {
+    fn sign / sign_eager(x: i64) -> i64 { match x { 0 => 0, v if v > 0 => 1, _ => -1 } }
+    fn area / area_eager(s: Shape, k: i64) -> i64 {
+        match s {
+            Shape::Empty => 0,
+            Shape::Circle(r) => r * r * 3 + k,
+            Shape::Rect { w, h } => w * h,
+        }
+    }
+    fn classify / classify_eager(p: (i64, i64)) -> i64 {
+        match p { (0, 0) => 0, (1..=9, _) => 1, (_, y) => y }
+    }
+    fn doubled_or / doubled_or_eager(o: Option<i64>, d: i64) -> i64 {
+        if let Some(v) = o { v * 2 } else { d }
+    }
+}
+
+#[autodask(inline)]
+fn factorial(n: u64) -> u64 {
+    match n {
+        0 => 1,
+        m => m * factorial(m - 1),
+    }
+}
+
+#[test]
+fn match_and_if_let_agree_with_eager() {
+    for x in [-3, 0, 4] {
+        assert_eq!(strict(sign(x)), sign_eager(x));
+    }
+    let shapes = [Shape::Empty, Shape::Circle(2), Shape::Rect { w: 3, h: 4 }];
+    for s in shapes {
+        assert_eq!(strict(area(s.clone(), 7)), area_eager(s, 7));
+    }
+    for p in [(0, 0), (5, 8), (12, -1)] {
+        assert_eq!(strict(classify(p)), classify_eager(p));
+    }
+    for o in [Some(21), None] {
+        assert_eq!(strict(doubled_or(o, -1)), doubled_or_eager(o, -1));
+    }
+}
+
+static RECT_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+fn rect_area(w: i64, h: i64) -> i64 {
+    RECT_RUNS.fetch_add(1, Ordering::SeqCst);
+    w * h
+}
+
+#[autodask(inline)]
+fn rect_only(s: Shape) -> i64 {
+    match s {
+        Shape::Rect { w, h } => rect_area(w, h),
+        _ => 0,
+    }
+}
+
+#[test]
+fn only_the_arm_taken_is_built_and_run() {
+    assert_eq!(strict(rect_only(Shape::Circle(2))), 0);
+    assert_eq!(
+        RECT_RUNS.load(Ordering::SeqCst),
+        0,
+        "the other arm did not run"
+    );
+    let rect = rect_only(Shape::Rect { w: 3, h: 4 });
+    assert_eq!(strict(&rect), 12);
+    assert_eq!(RECT_RUNS.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        rect_only(Shape::Rect { w: 3, h: 4 }).key(),
+        rect.key(),
+        "equal matches fold"
+    );
+    assert_eq!(strict(rect_only(Shape::Rect { w: 3, h: 4 })), 12);
+    assert_eq!(
+        RECT_RUNS.load(Ordering::SeqCst),
+        1,
+        "a folded match runs once"
+    );
+}
+
+#[test]
+fn a_recursive_match_builds_only_the_levels_it_takes() {
+    // Each level's recursive call is in an arm, built only when that arm is taken, so the
+    // recursion ends at `0` instead of unfolding for ever when the graph is built.
+    let lazy = factorial(10);
+    assert_eq!(strict(&lazy), (1..=10).product::<u64>());
+    assert_eq!(factorial(10).key(), lazy.key());
+    assert_ne!(factorial(9).key(), lazy.key());
 }

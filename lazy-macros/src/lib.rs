@@ -135,7 +135,7 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # Errors
 ///
 /// Besides the errors of [`lazy`](macro@lazy), `inline` rejects every construct that
-/// would have to look at a lazy value to go on (`for`/`while`/`loop`, `match`, `if let`,
+/// would have to look at a lazy value to go on (`while`/`loop`, a `for` over a lazy value,
 /// `strict(...)`, an early `return`, `&mut`, `unsafe`, side-effecting macros), naming the
 /// value involved and suggesting `#[autodask]` without `inline`, or `#[lazy]`. It also
 /// rejects two items of one name in the body, which would share a path.

@@ -178,6 +178,16 @@ impl Rewriter {
                 self.struct_literal(step, path, fields, rest.as_deref())
             }
             StepKind::Cast { value, ty } => self.cast(step, value, ty),
+            StepKind::Match {
+                scrutinee,
+                arms,
+                label,
+            } => {
+                let scrutinee = self.step(scrutinee);
+                let value = hygiene::arg(0);
+                let scope = self.scope();
+                quote_spanned!(span=> #lift::apply_in(#scope, #label, (#scrutinee,), |(#value,)| match #value { #arms }))
+            }
             StepKind::If {
                 cond,
                 then,

@@ -155,6 +155,9 @@ impl Analyser {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        if name == super::matching::ARM || name == super::matching::BINDING {
+            return self.match_marker(mac, name == super::matching::BINDING);
+        }
         if name == "vec" {
             if let Ok((item, count)) = mac.parse_body_with(parse_vec_repeat) {
                 return Ok(StepKind::VecRepeat {

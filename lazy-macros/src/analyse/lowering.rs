@@ -147,6 +147,13 @@ pub(crate) enum StepKind {
         captures: Vec<Capture>,
         label: String,
     },
+    /// `match` over a value with the given arms, whose bodies are values (the index of the
+    /// arm taken, or a binding of the pattern): keyed by the arms' text and the scope.
+    Match {
+        scrutinee: Box<Step>,
+        arms: proc_macro2::TokenStream,
+        label: String,
+    },
     /// `{ let x = ..; x }`.
     Block(Block),
     /// `(a)`.

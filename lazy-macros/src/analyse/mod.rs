@@ -16,6 +16,7 @@
 //! - `calls`: function calls, `inline(f)(..)`, method calls and macros;
 //! - `data`: tuples, arrays, struct literals, fields, indexing and casts;
 //! - `control`: blocks used as expressions and `if`;
+//! - `matching`: `match` and `if let`, as lazy `if`s on the index of the arm taken;
 //! - `reject`: every expression that cannot be deferred, with its message;
 //! - `unroll`: `for` over a range of integer literals, one block per iteration;
 //! - `scope`: what decides the names an operation resolves (items declared in the body,
@@ -27,6 +28,7 @@ mod control;
 mod data;
 mod expr;
 mod lowering;
+mod matching;
 mod names;
 mod reject;
 mod scope;

@@ -1,12 +1,14 @@
 // A rejected function still has its lazy signature, so its callers type-check and the
-// mistake is reported once, at the `match`.
+// mistake is reported once, at the guard.
 use lazy::{autodask, lazy, strict};
 
 #[autodask(inline)]
 fn sign(x: i64) -> i64 {
+    let k = x * 2;
     match x {
         0 => 0,
-        _ => 1,
+        v if v > k => 1,
+        _ => -1,
     }
 }
 
