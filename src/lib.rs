@@ -76,7 +76,7 @@
 //!   and `extern` functions, lifetime parameters, `impl Trait` parameters, and a missing
 //!   return type (a lazy call must return the value it will compute);
 //! - `#[autodask(inline)]` rejects what must look at a lazy value to go on: loops over it,
-//!   `match`/`if let` on it, `strict(...)`, an early `return`, `&mut`, `unsafe` blocks and
+//!   `strict(...)`, an early `return`, `&mut`, `unsafe` blocks and
 //!   side-effecting macros such as `println!`, each with a message naming the value and
 //!   suggesting `#[autodask]` without `inline`, or `#[lazy]`;
 //! - methods take `self` by value only, and `#[autodask(inline)]` takes no `self` at all:
@@ -94,11 +94,11 @@ pub use lazy_runtime::{
 };
 
 #[doc(inline)]
-pub use lazy_macros::{autodask, comp, lazy, lazy_stream};
+pub use lazy_macros::{Fingerprint, autodask, comp, lazy, lazy_stream};
 
 // The rest, by concern.
 #[doc(inline)]
-pub use lazy_runtime::{inspect, memo, oz, scheduling, spin, stream, task};
+pub use lazy_runtime::{cmp, inspect, memo, oz, scheduling, spin, stream, task};
 
 /// Items used by the code the macros generate. Not public API: no semver promises.
 #[doc(hidden)]

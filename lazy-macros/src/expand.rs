@@ -26,7 +26,7 @@ pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
         }
         Kind::Inline { body, names } => {
             let mut rewriter = Rewriter::default();
-            let contents = rewriter.block_contents(body);
+            let contents = rewriter.block_parts(body);
             let scope = rewriter
                 .scoped
                 .then(|| inline_scope(&lowering.function, *names));
@@ -66,9 +66,9 @@ fn expand_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
     if let Some(handle) = function.spin {
         // `#[lazy(spin)]`: the runtime hands each run its own `Spin` handle.
         let spin = hygiene::local("__lazy_spin");
-        return quote! {
-            #(#attrs)*
-            #vis #outer {
+        let body = user_braces(
+            function,
+            quote! {
                 #[doc(hidden)]
                 fn #body_fn #inner_generics (#handle, #(#inner_params),*) #output #where_clause #block
                 #private::spin_task(
@@ -76,13 +76,17 @@ fn expand_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
                     (#(#into_lazy::into_lazy(#names),)*),
                     |#spin, (#(#names,)*)| #body_fn #turbofish (#spin, #(#names),*),
                 )
-            }
+            },
+        );
+        return quote! {
+            #(#attrs)*
+            #vis #outer #body
         };
     }
     let cutoff = cutoff(function);
-    quote! {
-        #(#attrs)*
-        #vis #outer {
+    let body = user_braces(
+        function,
+        quote! {
             #[doc(hidden)]
             fn #body_fn #inner_generics (#(#inner_params),*) #output #where_clause #block
             #private::task_with_cutoff(
@@ -91,7 +95,11 @@ fn expand_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
                 |(#(#names,)*)| #body_fn #turbofish (#(#names),*),
                 #cutoff,
             )
-        }
+        },
+    );
+    quote! {
+        #(#attrs)*
+        #vis #outer #body
     }
 }
 
@@ -104,7 +112,7 @@ fn cutoff(function: &Function<'_>) -> TokenStream {
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
     quote! {
         {
-            #[allow(unused_imports)]
+            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
             use #private::{CutoffByEq as _, NoCutoff as _};
             (&#private::Probe::<#output>::new()).cutoff()
         }
@@ -165,9 +173,9 @@ fn expand_method_task(function: &Function<'_>, op: &TokenStream) -> TokenStream 
     let (key_params, key_args) = key_generics(&sig.generics, true);
     let outer = outer_signature(function);
     let cutoff = cutoff(function);
-    quote! {
-        #(#attrs)*
-        #vis #outer {
+    let body = user_braces(
+        function,
+        quote! {
             #[doc(hidden)]
             fn #key_fn<#key_params>() {}
             #private::task_with_cutoff(
@@ -176,7 +184,11 @@ fn expand_method_task(function: &Function<'_>, op: &TokenStream) -> TokenStream 
                 |(#self_binding #(#patterns,)*)| -> #output #body,
                 #cutoff,
             )
-        }
+        },
+    );
+    quote! {
+        #(#attrs)*
+        #vis #outer #body
     }
 }
 
@@ -214,7 +226,7 @@ fn expand_inline(
     function: &Function<'_>,
     [calls, captures]: [bool; 2],
     scope: Option<&TokenStream>,
-    contents: &TokenStream,
+    (items, contents): &(TokenStream, TokenStream),
 ) -> TokenStream {
     let lazy = paths::lazy();
     let into_lazy = paths::into_lazy();
@@ -242,15 +254,28 @@ fn expand_inline(
         let (ident, ty) = (p.ident?, p.ty);
         Some(quote!(let #ident: #lazy<#ty> = #into_lazy::into_lazy(#ident);))
     });
-    quote! {
-        #(#attrs)*
-        #vis #outer {
+    let body = user_braces(
+        function,
+        quote! {
             #dispatch
+            #items
             #scope
             #(#params)*
             #contents
-        }
+        },
+    );
+    quote! {
+        #(#attrs)*
+        #vis #outer #body
     }
+}
+
+/// `{ tokens }`, in the braces of the user's body: the function's span then ends in the
+/// user's code, which rustc's `dead_code` lint needs to report an unused function.
+fn user_braces(function: &Function<'_>, tokens: TokenStream) -> proc_macro2::Group {
+    let mut group = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, tokens);
+    group.set_span(function.item.block.brace_token.span.join());
+    group
 }
 
 /// The binding of an inlined body's scope, `let __lazy_scope = Scope::module(..);`, which its
@@ -286,7 +311,7 @@ fn outer_signature(function: &Function<'_>) -> TokenStream {
     let into_lazy = paths::into_lazy();
     let value = paths::value();
     let sig = &function.item.sig;
-    let ident = &sig.ident;
+    let (fn_token, ident) = (&sig.fn_token, &sig.ident);
     let mut generics = sig.generics.clone();
     // Each type parameter must be a `Value`. The bound goes where the user put theirs, so
     // clippy's `multiple_bound_locations` never fires on the expansion.
@@ -316,7 +341,9 @@ fn outer_signature(function: &Function<'_>) -> TokenStream {
     let output = function
         .output
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
-    quote! { fn #ident #params_decl (#receiver #(#params),*) -> #lazy<#output> #where_clause }
+    // The user's own `fn` token: its span is what rustc's `dead_code` lint reports on, and a
+    // span of the macro's would make an unused function pass silently.
+    quote! { #fn_token #ident #params_decl (#receiver #(#params),*) -> #lazy<#output> #where_clause }
 }
 
 /// Whether the where clause bounds the type parameter `ident` directly (`T: Trait`).

@@ -15,7 +15,12 @@ mod analyse;
 mod args;
 mod error;
 mod expand;
+mod fallback;
+// `#[derive(Fingerprint)]`, on its own.
+mod fingerprint;
 mod hygiene;
+// `#[lazy]` on an impl block: its methods, and an extension trait for `Lazy<Self>`.
+mod impl_block;
 mod model;
 mod paths;
 mod rewrite;
@@ -43,9 +48,28 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// Calls accept plain values and `Lazy` values alike (`mul(2, &a)`); equal calls fold into
-/// one node, which runs at most once. Generic functions work (`square(2)`,
+/// one node, which runs at most once:
+///
+/// ```
+/// use lazy::{Lazy, lazy, strict};
+///
+/// #[lazy]
+/// fn mul(x: i64, y: i64) -> i64 {
+///     x * y
+/// }
+///
+/// let a: Lazy<i64> = mul(2, 3); // nothing has run yet
+/// assert_eq!(mul(2, 3).key(), a.key()); // the same call is the same node
+/// assert_eq!(strict(mul(&a, 7)), 42);
+/// ```
+/// Generic functions work (`square(2)`,
 /// `square(2.5)`): their type parameters gain a `Value` bound and the node is keyed with
 /// the generic arguments. Attributes, doc comments and visibility are kept.
+///
+/// On an inherent `impl` block (of a type without generic parameters), every function of
+/// the block becomes lazy, and the methods taking `self` are also callable on `Lazy<Type>`
+/// and `&Lazy<Type>` through a generated trait `LazyType` (`m.scaled(3.0).value()`); a call
+/// on a plain receiver and on a lazy one is the same node.
 ///
 /// `#[lazy(impure)]` keys every call with a fresh identity: never folded, never reused; it
 /// may omit the return type (`Lazy<()>`).
@@ -81,6 +105,24 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// }
 /// ```
 ///
+/// ```
+/// use lazy::{autodask, strict};
+///
+/// #[autodask(inline)]
+/// fn f(a: i64, b: i64) -> i64 {
+///     a + b
+/// }
+///
+/// #[autodask(inline)]
+/// fn g(a: i64, b: i64) -> i64 {
+///     f(a, b) * f(a, b)
+/// }
+///
+/// let x = g(3, 4);
+/// assert_eq!(x.graph().count_op("add"), 1); // `a + b` once, although written twice
+/// assert_eq!(strict(&x), 49);
+/// ```
+///
 /// Operators, comparisons, literals, `let`, method calls, calls, tuples, arrays, `vec!`,
 /// struct literals, field access, indexing, blocks and `if`/`else` are rewritten (the
 /// crate's `docs/rewrite.md` has the table). A call to another lazy function composes; a
@@ -93,7 +135,7 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # Errors
 ///
 /// Besides the errors of [`lazy`](macro@lazy), `inline` rejects every construct that
-/// would have to look at a lazy value to go on (`for`/`while`/`loop`, `match`, `if let`,
+/// would have to look at a lazy value to go on (`while`/`loop`, a `for` over a lazy value,
 /// `strict(...)`, an early `return`, `&mut`, `unsafe`, side-effecting macros), naming the
 /// value involved and suggesting `#[autodask]` without `inline`, or `#[lazy]`. It also
 /// rejects two items of one name in the body, which would share a path.
@@ -106,40 +148,48 @@ pub fn autodask(args: TokenStream, item: TokenStream) -> TokenStream {
 mod entry {
     //! The `proc_macro2` side of the entry points, so everything below is unit-testable.
 
-    use proc_macro2::TokenStream;
-    use quote::ToTokens;
-
     use crate::analyse::Lowering;
     use crate::args::{Args, Macro};
     use crate::model::Function;
+    use proc_macro2::TokenStream;
 
-    /// Expands one attribute; on error, emits the user's function unchanged next to a
-    /// `compile_error!`, so there is one error instead of a cascade and IDEs keep working.
+    /// Expands one attribute; on error, emits a `compile_error!` next to a stand-in with the
+    /// lazy signature (`fallback`), so callers keep type-checking and the mistake is reported
+    /// once, and IDEs keep working.
     pub(crate) fn expand(attr: Macro, args: TokenStream, item: TokenStream) -> TokenStream {
+        if let Ok(block) = syn::parse2::<syn::ItemImpl>(item.clone()) {
+            let expanded =
+                Args::parse(attr, args).and_then(|args| crate::impl_block::expand(&args, &block));
+            return expanded.unwrap_or_else(|error| {
+                let mut tokens = error.to_compile_error();
+                tokens.extend(quote::ToTokens::into_token_stream(block));
+                tokens
+            });
+        }
         let Ok(item_fn) = syn::parse2::<syn::ItemFn>(item.clone()) else {
-            let message = format!("{} applies to functions only", attr.attr());
+            let message = format!("{} applies to functions and impl blocks only", attr.attr());
             let mut tokens = syn::Error::new_spanned(&item, message).to_compile_error();
             tokens.extend(item);
             return tokens;
         };
-        match try_expand(attr, args, &item_fn) {
+        let args = Args::parse(attr, args);
+        let expanded = match &args {
+            Ok(args) => try_expand(args, &item_fn),
+            Err(error) => Err(error.clone()),
+        };
+        match expanded {
             Ok(tokens) => tokens,
             Err(error) => {
                 let mut tokens = error.to_compile_error();
-                item_fn.to_tokens(&mut tokens);
+                tokens.extend(crate::fallback::fallback(args.as_ref().ok(), &item_fn));
                 tokens
             }
         }
     }
 
-    pub(crate) fn try_expand(
-        attr: Macro,
-        args: TokenStream,
-        item: &syn::ItemFn,
-    ) -> syn::Result<TokenStream> {
-        let args = Args::parse(attr, args)?;
-        let function = Function::from_syn(&args, item)?;
-        let lowering = Lowering::from_function(&args, function)?;
+    fn try_expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
+        let function = Function::from_syn(args, item)?;
+        let lowering = Lowering::from_function(args, function)?;
         Ok(crate::expand::expand(&lowering))
     }
 }
@@ -162,15 +212,38 @@ mod expand_snapshots;
 /// The expansion is a chain of `flat_map`s over `::lazy::stream::from_iter`; see
 /// `docs/streams.md`.
 ///
-/// ```ignore
+/// ```
 /// use lazy::comp;
 ///
 /// let products = comp![x * y | x <- 1..10_u32, y <- 1..x, x * y <= 10];
-/// assert_eq!(products.collect::<Vec<_>>(), [2, 3, 4, 6, 8, 5, 10, 6, 7, 8, 9]);
+/// assert_eq!(products.collect::<Vec<_>>(), [2, 3, 6, 4, 8, 5, 10, 6, 7, 8, 9]);
 /// ```
 #[proc_macro]
 pub fn comp(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     stream::comp::expand(input.into()).into()
+}
+
+/// Derives `Fingerprint` for a struct or enum: its fields (for an enum, the variant's
+/// index, then its fields) are written in declaration order, so equal values fold into
+/// one leaf and values differing in any field do not. The runtime adds the type's name to
+/// every leaf's key. Every field must implement `Fingerprint`, and the type `PartialEq`;
+/// type parameters gain a `Fingerprint` bound.
+///
+/// ```
+/// use lazy::{Fingerprint, Lazy};
+///
+/// #[derive(Clone, PartialEq, Fingerprint)]
+/// struct Point { x: i64, y: i64 }
+///
+/// assert_eq!(Lazy::new(Point { x: 1, y: 2 }).key(), Lazy::new(Point { x: 1, y: 2 }).key());
+/// ```
+///
+/// # Errors
+///
+/// Unions are rejected: which field holds the value is not known.
+#[proc_macro_derive(Fingerprint)]
+pub fn derive_fingerprint(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    fingerprint::derive(input.into()).into()
 }
 
 /// Makes a function returning a `Stream` lazy, like Oz's `fun lazy`: calling it returns a
@@ -179,7 +252,7 @@ pub fn comp(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 ///
 /// The body is moved into `::lazy::stream::lazy(move || body)`; parameters must be owned.
 ///
-/// ```ignore
+/// ```
 /// use lazy::lazy_stream;
 /// use lazy::stream::{cons, Stream};
 ///

@@ -73,6 +73,14 @@ impl<'a> Function<'a> {
                         "{attr} functions cannot return `impl Trait`: a lazy call returns `Lazy<T>`, which needs the concrete type"
                     );
                 }
+                if let Some(value) = lazy_argument(ty) {
+                    bail!(
+                        ty,
+                        "{attr} functions declare the type of the value they compute: write `-> {}`; a call returns `{}` already",
+                        type_text(value),
+                        type_text(ty)
+                    );
+                }
                 Some(&**ty)
             }
             ReturnType::Default if args.impure.is_some() => None,
@@ -181,6 +189,16 @@ fn param<'a>(attr: &str, typed: &'a syn::PatType) -> syn::Result<Param<'a>> {
             "{attr} parameters cannot be `impl Trait`: the parameter becomes `impl IntoLazy<T>`; use a named type parameter"
         );
     }
+    if let Some(value) = lazy_argument(&typed.ty) {
+        bail!(
+            typed.ty,
+            "{attr} parameters are declared with their value type: write `{}: {}`; callers may still pass a `{}`, a `&{}` or a plain value",
+            typed.pat.to_token_stream(),
+            type_text(value),
+            type_text(&typed.ty),
+            type_text(&typed.ty)
+        );
+    }
     let ident = match &*typed.pat {
         Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => Some(&pat.ident),
         _ => None,
@@ -218,9 +236,20 @@ fn check_owned(attr: &str, ty: &Type) -> syn::Result<()> {
         Some(reference) => Err(err!(
             reference,
             "{attr} cannot defer a borrowed parameter: the borrow would have to outlive the call; take `{}` by value",
-            type_text(&reference.elem)
+            owned_text(&reference.elem)
         )),
         None => Ok(()),
+    }
+}
+
+/// The owned form of a borrowed type, as a user would write it: `String` for `str`,
+/// `Vec<T>` for `[T]`, `PathBuf` for `Path`, else the type itself.
+fn owned_text(ty: &Type) -> String {
+    match ty {
+        Type::Slice(slice) => format!("Vec<{}>", type_text(&slice.elem)),
+        Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => "String".into(),
+        Type::Path(path) if path.qself.is_none() && path.path.is_ident("Path") => "PathBuf".into(),
+        _ => type_text(ty),
     }
 }
 
@@ -240,6 +269,22 @@ fn type_text(ty: &Type) -> String {
         }
     }
     out
+}
+
+/// `T`, if the type is written `Lazy<T>` (or `lazy::Lazy<T>`).
+pub(crate) fn lazy_argument(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if path.qself.is_some() || last.ident != "Lazy" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first() {
+        Some(syn::GenericArgument::Type(inner)) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
 }
 
 /// The first `Self` token, if any.

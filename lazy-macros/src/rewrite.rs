@@ -10,9 +10,9 @@
 
 use proc_macro2::{Group, Ident, Literal, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
-use syn::{AngleBracketedGenericArguments, Member, Path, UnOp};
+use syn::{Member, Path, UnOp};
 
-use crate::analyse::{Block, Capture, Step, StepKind, Stmt};
+use crate::analyse::{Block, Capture, MethodCall, Step, StepKind, Stmt};
 use crate::{hygiene, paths};
 
 /// The lowering of one body.
@@ -34,15 +34,29 @@ pub(crate) struct Rewriter {
 impl Rewriter {
     /// The statements and tail of `block`, without braces.
     pub(crate) fn block_contents(&mut self, block: &Block) -> TokenStream {
+        let (items, rest) = self.block_parts(block);
+        quote! { #items #rest }
+    }
+
+    /// A block's items, then its statements and value. Items go first, where the lints
+    /// that read the block (`items_after_statements`) expect them: the statements the
+    /// rewrite adds would otherwise precede them. Items are visible in their whole block,
+    /// wherever they are written, so the order changes nothing else.
+    pub(crate) fn block_parts(&mut self, block: &Block) -> (TokenStream, TokenStream) {
         if let Some(number) = block.items {
             self.item_blocks.push(number);
         }
-        let stmts: Vec<TokenStream> = block.stmts.iter().map(|s| self.stmt(s)).collect();
+        let (items, stmts): (Vec<&Stmt>, Vec<&Stmt>) = block
+            .stmts
+            .iter()
+            .partition(|stmt| matches!(stmt, Stmt::Item(_)));
+        let items: Vec<TokenStream> = items.into_iter().map(|s| self.stmt(s)).collect();
+        let stmts: Vec<TokenStream> = stmts.into_iter().map(|s| self.stmt(s)).collect();
         let tail = self.step(&block.tail);
         if block.items.is_some() {
             self.item_blocks.pop();
         }
-        quote! { #(#stmts)* #tail }
+        (quote! { #(#items)* }, quote! { #(#stmts)* #tail })
     }
 
     /// The scope an operation written here is keyed with: the body's, or inside a block
@@ -91,6 +105,10 @@ impl Rewriter {
                 quote! { #target = #clone(&#target) #op #value; }
             }
             Stmt::Item(item) => item.to_token_stream(),
+            Stmt::Scoped(stmts) => {
+                let stmts = stmts.iter().map(|s| self.stmt(s));
+                quote! { { #(#stmts)* } }
+            }
         }
     }
 
@@ -133,12 +151,7 @@ impl Rewriter {
                 let args = self.steps(args);
                 quote! { #callee(#(#args),*) }
             }
-            StepKind::Method {
-                receiver,
-                method,
-                turbofish,
-                args,
-            } => self.method(step, receiver, method, turbofish.as_ref(), args),
+            StepKind::Method { receiver, calls } => self.method(step, receiver, calls),
             StepKind::Field { base, member } => self.field(step, base, member),
             StepKind::Index { base, index } => {
                 let (base, index) = (self.step(base), self.step(index));
@@ -165,6 +178,16 @@ impl Rewriter {
                 self.struct_literal(step, path, fields, rest.as_deref())
             }
             StepKind::Cast { value, ty } => self.cast(step, value, ty),
+            StepKind::Match {
+                scrutinee,
+                arms,
+                label,
+            } => {
+                let scrutinee = self.step(scrutinee);
+                let value = hygiene::arg(0);
+                let scope = self.scope();
+                quote_spanned!(span=> #lift::apply_in(#scope, #label, (#scrutinee,), |(#value,)| match #value { #arms }))
+            }
             StepKind::If {
                 cond,
                 then,
@@ -263,24 +286,29 @@ impl Rewriter {
     }
 
     /// `a.m::<T>(b)`: `lift::apply` with the receiver as the first input.
-    fn method(
-        &mut self,
-        step: &Step,
-        receiver: &Step,
-        method: &Ident,
-        turbofish: Option<&AngleBracketedGenericArguments>,
-        args: &[Step],
-    ) -> TokenStream {
+    fn method(&mut self, step: &Step, receiver: &Step, calls: &[MethodCall]) -> TokenStream {
         let lift = paths::lift();
-        let label = format!(".{method}{}()", compact(&turbofish.to_token_stream()));
+        let mut label = String::new();
+        for call in calls {
+            let turbofish = compact(&call.turbofish.to_token_stream());
+            label.extend([".", &call.method.to_string(), &turbofish, "()"]);
+        }
         let receiver = self.step(receiver);
-        let args = self.steps(args);
-        let names: Vec<Ident> = (0..=args.len()).map(hygiene::arg).collect();
-        let (this, rest) = names
-            .split_first()
-            .expect("bug in #[autodask(inline)]: a method call without receiver");
+        let mut inputs = Vec::new();
+        let this = hygiene::arg(0);
+        let mut chain = this.to_token_stream();
+        for call in calls {
+            let args = self.steps(&call.args);
+            let names: Vec<Ident> = (0..args.len())
+                .map(|n| hygiene::arg(inputs.len() + n + 1))
+                .collect();
+            inputs.extend(args);
+            let (method, turbofish) = (&call.method, &call.turbofish);
+            chain = quote!(#chain.#method #turbofish(#(#names),*));
+        }
+        let names = (0..=inputs.len()).map(hygiene::arg);
         let scope = self.scope();
-        quote_spanned!(step.span=> #lift::apply_in(#scope, #label, (#receiver, #(#args,)*), |(#(#names,)*)| #this.#method #turbofish(#(#rest),*)))
+        quote_spanned!(step.span=> #lift::apply_in(#scope, #label, (#receiver, #(#inputs,)*), |(#(#names,)*)| #chain))
     }
 
     /// `a.x`, `a.0`.

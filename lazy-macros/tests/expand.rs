@@ -11,10 +11,36 @@ use quote::quote;
 
 use crate::args::Macro;
 
+/// Expands `item` and compares it with the snapshot, which carries the source as a
+/// comment above the expansion.
 fn check(attr: Macro, args: TokenStream, item: TokenStream, expected: &ExpectFile) {
+    let source = source_comment(attr, &args, &item);
     let tokens = crate::entry::expand(attr, args, item);
     let file: syn::File = syn::parse2(tokens).expect("the expansion is a valid file");
-    expected.assert_eq(&prettyplease::unparse(&file));
+    expected.assert_eq(&format!("{source}\n{}", prettyplease::unparse(&file)));
+}
+
+/// `// Source:` and the annotated item, pretty-printed, each line a comment.
+fn source_comment(attr: Macro, args: &TokenStream, item: &TokenStream) -> String {
+    let name = match attr {
+        Macro::Lazy => quote!(lazy),
+        Macro::Autodask => quote!(autodask),
+    };
+    let attribute = if args.is_empty() {
+        quote!(#[#name])
+    } else {
+        quote!(#[#name(#args)])
+    };
+    let file: syn::File =
+        syn::parse2(quote!(#attribute #item)).expect("the source is a valid file");
+    let mut comment = String::from("// Source:\n//\n");
+    for line in prettyplease::unparse(&file).lines() {
+        comment.push_str(if line.is_empty() { "//" } else { "// " });
+        comment.push_str(line);
+        comment.push('\n');
+    }
+    comment.push_str("//\n// Expansion:");
+    comment
 }
 
 #[test]
@@ -202,12 +228,26 @@ fn inline_marker_enters_generic_functions() {
 }
 
 #[test]
-fn error_keeps_the_function_unchanged() {
+fn error_emits_a_lazy_stand_in() {
     check(
         Macro::Autodask,
         quote!(inlne),
         quote! { fn f(a: i64) -> i64 { a } },
-        &expect_file!["snapshots/error_keeps_the_function.rs"],
+        &expect_file!["snapshots/error_stand_in.rs"],
+    );
+}
+
+#[test]
+fn inline_borrowing_chain() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! {
+            fn total(xs: Vec<i64>, s: String) -> usize {
+                xs.iter().count() + s.trim().len()
+            }
+        },
+        &expect_file!["snapshots/inline_borrowing_chain.rs"],
     );
 }
 

@@ -33,6 +33,11 @@ impl Values {
         Values(values.into())
     }
 
+    /// How many values are left to take.
+    pub(crate) fn remaining(&self) -> usize {
+        self.0.remaining()
+    }
+
     pub(crate) fn next_value<T: Value>(&mut self) -> T {
         take(
             self.0

@@ -234,6 +234,11 @@ fn check_fold<T: Fingerprint + 'static>(node: &Node, new: &Erased) {
 ///
 /// Plain values become content-keyed leaves, so they need [`Fingerprint`]; wrap other types
 /// with [`Lazy::opaque`].
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` argument cannot become a `Lazy<{T}>` node",
+    note = "a lazy function's `{T}` parameter takes a `{T}`, a `Lazy<{T}>` or a `&Lazy<{T}>`",
+    note = "a plain value becomes a leaf keyed by its content, which needs `Fingerprint`: derive it with `#[derive(lazy::Fingerprint)]`, or pass `Lazy::opaque(value)`, a leaf that never folds"
+)]
 pub trait IntoLazy<T> {
     /// The value as a graph node.
     fn into_lazy(self) -> Lazy<T>;

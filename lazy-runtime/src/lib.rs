@@ -25,12 +25,15 @@
 //!        |
 //! 1  key (Key, Fingerprint)   op (Op and the per-operation registry)   error   stats
 //!
+//!    cmp (comparisons as nodes, above lift);  collect (collections of Lazy, above task);
 //!    oz: by-need values, dataflow variables, streams; on their own suspensions, beside it all
 //! ```
 
 #![warn(missing_docs)]
 
 mod batch;
+pub mod cmp;
+mod collect;
 mod elementwise;
 mod error;
 mod exec;

@@ -117,6 +117,29 @@ impl_args! {
     ]);
 }
 
+/// Any number of nodes of one type: a task over all the elements of a collection.
+impl<T: Value> Args for Vec<Lazy<T>> {
+    type Values = Vec<T>;
+
+    fn into_inputs(self) -> ArgNodes {
+        let mut nodes = self.into_iter().map(Lazy::into_kept);
+        ArgNodes(match (nodes.next(), nodes.next()) {
+            (None, _) => Inputs::Zero,
+            (Some(a), None) => Inputs::One([a]),
+            (Some(a), Some(b)) => match nodes.next() {
+                None => Inputs::Two([a, b]),
+                Some(c) => Inputs::Many([a, b, c].into_iter().chain(nodes).collect()),
+            },
+        })
+    }
+
+    fn values(values: &mut Values) -> Vec<T> {
+        (0..values.remaining())
+            .map(|_| values.next_value())
+            .collect()
+    }
+}
+
 pub(crate) fn many<const N: usize>(nodes: [Arc<Node>; N]) -> Inputs {
     Inputs::Many(Box::new(nodes))
 }

@@ -191,6 +191,10 @@ fn conditionals_fold_exactly_when_their_code_and_inputs_agree() {
 /// Captures used only by one branch, names shadowed inside a branch, nested conditionals,
 /// and more captures than one tuple holds.
 #[autodask(inline)]
+#[allow(
+    clippy::many_single_char_names,
+    reason = "the names of the conditional's parts, as in the issue"
+)]
 fn nested(c: bool, d: bool, a: i64, b: i64) -> i64 {
     let e = a * 2;
     if c {

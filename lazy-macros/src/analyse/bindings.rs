@@ -55,7 +55,7 @@ impl Analyser {
         })
     }
 
-    fn stmt(&mut self, stmt: &syn::Stmt) -> syn::Result<Option<Stmt>> {
+    pub(super) fn stmt(&mut self, stmt: &syn::Stmt) -> syn::Result<Option<Stmt>> {
         match stmt {
             syn::Stmt::Local(local) => self.local(local).map(Some),
             syn::Stmt::Item(item) => {
@@ -69,6 +69,7 @@ impl Analyser {
                     "this statement's value is discarded, so its node would never run; bind it with `let` or remove it"
                 );
             }
+            syn::Stmt::Expr(Expr::ForLoop(for_loop), _) => self.unrolled(for_loop).map(Some),
             syn::Stmt::Expr(expr, _) => {
                 if let Some(assign) = self.assignment(expr)? {
                     return Ok(Some(assign));

@@ -3,7 +3,7 @@
 use syn::Expr;
 use syn::punctuated::Punctuated;
 
-use super::lowering::StepKind;
+use super::lowering::{MethodCall, StepKind};
 use super::names::Analyser;
 use crate::error::bail;
 use crate::model::MAX_PARAMS;
@@ -28,6 +28,30 @@ const SIDE_EFFECTS: &[&str] = &[
     "debug_assert_eq",
     "debug_assert_ne",
 ];
+
+/// Methods that return a borrow of their receiver (an iterator over it, a view of it), by
+/// the names the standard library gives them.
+const BORROWING: &[&str] = &[
+    "iter",
+    "iter_mut",
+    "chars",
+    "char_indices",
+    "bytes",
+    "lines",
+    "split_whitespace",
+    "windows",
+    "chunks",
+    "keys",
+    "values",
+    "as_str",
+    "as_slice",
+    "as_bytes",
+    "trim",
+];
+
+fn is_borrowing(method: &syn::Ident) -> bool {
+    BORROWING.iter().any(|name| method == name)
+}
 
 impl Analyser {
     /// `f(a, b)`, `inline(f)(a, b)`; `strict(x)` makes the function strict.
@@ -81,21 +105,45 @@ impl Analyser {
         })
     }
 
-    /// `a.m::<T>(b)`: the receiver is one more input of the node.
+    /// `a.m::<T>(b)`: the receiver is one more input of the node. A chain through methods
+    /// that borrow their receiver (`xs.iter().sum()`, `s.trim().len()`) is one node up to
+    /// the last of them, so the borrow is consumed where it is made; such a method whose
+    /// borrow is not consumed in the chain is rejected.
     pub(super) fn method_call(&mut self, call: &syn::ExprMethodCall) -> syn::Result<StepKind> {
-        if call.args.len() + 1 > MAX_PARAMS {
+        let mut chain = vec![call];
+        while let Expr::MethodCall(inner) = &*chain[chain.len() - 1].receiver {
+            chain.push(inner);
+        }
+        if is_borrowing(&call.method) {
+            bail!(
+                call,
+                "`.{}()` borrows from its receiver, and a node cannot hand on a borrow of its input in an #[autodask(inline)] body: chain the method that consumes the borrow in the same expression (`xs.iter().sum()` is one node), or use #[autodask] without `inline`, or #[lazy], to run the body on concrete values",
+                call.method
+            );
+        }
+        let fused = chain
+            .iter()
+            .rposition(|inner| is_borrowing(&inner.method))
+            .map_or(1, |last| last + 1);
+        let chain = &chain[..fused];
+        let arity: usize = chain.iter().map(|c| c.args.len()).sum::<usize>() + 1;
+        if arity > MAX_PARAMS {
             bail!(
                 call.args,
                 "a method call with more than {} arguments cannot be one node",
                 MAX_PARAMS - 1
             );
         }
-        Ok(StepKind::Method {
-            receiver: self.boxed(&call.receiver)?,
-            method: call.method.clone(),
-            turbofish: call.turbofish.clone(),
-            args: self.exprs(&call.args)?,
-        })
+        let receiver = self.boxed(&chain[chain.len() - 1].receiver)?;
+        let mut calls = Vec::with_capacity(chain.len());
+        for inner in chain.iter().rev() {
+            calls.push(MethodCall {
+                method: inner.method.clone(),
+                turbofish: inner.turbofish.clone(),
+                args: self.exprs(&inner.args)?,
+            });
+        }
+        Ok(StepKind::Method { receiver, calls })
     }
 
     /// `vec![..]` becomes a node; effect macros make the function strict; others are
@@ -107,6 +155,9 @@ impl Analyser {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
+        if name == super::matching::ARM || name == super::matching::BINDING {
+            return self.match_marker(mac, name == super::matching::BINDING);
+        }
         if name == "vec" {
             if let Ok((item, count)) = mac.parse_body_with(parse_vec_repeat) {
                 return Ok(StepKind::VecRepeat {

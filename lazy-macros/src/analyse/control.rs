@@ -24,21 +24,15 @@ impl Analyser {
     /// taken one is built and run. `if let` must look at the value, and an `if` without
     /// `else` has no value.
     pub(super) fn if_expr(&mut self, if_expr: &syn::ExprIf) -> syn::Result<StepKind> {
-        if let Expr::Let(let_expr) = &*if_expr.cond {
-            return Err(self.strict(
-                &let_expr,
-                "`if let`",
-                "on",
-                quote::ToTokens::to_token_stream(&let_expr.expr),
-                "matching a pattern must look at the value; an `if` on a lazy `bool` whose branches are expressions is deferred",
-            ));
-        }
         let Some((_, otherwise)) = &if_expr.else_branch else {
             bail!(
                 if_expr.if_token,
                 "an `if` without `else` has no value to defer; add an `else` branch so both outcomes are expressions"
             );
         };
+        if let Expr::Let(let_expr) = &*if_expr.cond {
+            return self.if_let(let_expr, &if_expr.then_branch, otherwise);
+        }
         self.open_branch();
         let cond = self.boxed(&if_expr.cond);
         let cond_uses = self.close_branch();

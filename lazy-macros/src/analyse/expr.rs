@@ -27,6 +27,7 @@ impl Analyser {
             Expr::Group(group) => return self.expr(&group.expr),
             Expr::Block(block) => self.block_expr(block)?,
             Expr::If(if_expr) => self.if_expr(if_expr)?,
+            Expr::Match(match_expr) => self.match_expr(match_expr)?,
             Expr::Call(call) => self.call(call)?,
             Expr::MethodCall(call) => self.method_call(call)?,
             Expr::Field(field) => self.field(field)?,

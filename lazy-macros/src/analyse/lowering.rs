@@ -65,6 +65,9 @@ pub(crate) enum Stmt {
     },
     /// A nested item (`fn`, `use`, `const`), kept as written.
     Item(Item),
+    /// `{ stmts }`: statements in a scope of their own, such as one iteration of an
+    /// unrolled `for` loop (whose `let`s end with it, while assignments reach outside).
+    Scoped(Vec<Stmt>),
 }
 
 /// One expression of the rewritten body; it lowers to an expression of type `Lazy<_>`.
@@ -105,12 +108,11 @@ pub(crate) enum StepKind {
     /// `inline(f)(a, b)`: `f` is called on the lazy values themselves.
     InlineCall { callee: Expr, args: Vec<Step> },
     /// `a.m::<T>(b)`: keyed by the method's name, the types involved and the scope it is
-    /// written in, which decides the traits in scope.
+    /// written in, which decides the traits in scope. A chain through a method that borrows
+    /// its receiver (`xs.iter().sum()`) is one node, so the borrow never leaves it.
     Method {
         receiver: Box<Step>,
-        method: Ident,
-        turbofish: Option<AngleBracketedGenericArguments>,
-        args: Vec<Step>,
+        calls: Vec<MethodCall>,
     },
     /// `a.x`, `a.0`: keyed by scope too, since privacy decides which field auto-deref finds.
     Field { base: Box<Step>, member: Member },
@@ -146,10 +148,25 @@ pub(crate) enum StepKind {
         captures: Vec<Capture>,
         label: String,
     },
+    /// `match` over a value with the given arms, whose bodies are values (the index of the
+    /// arm taken, or a binding of the pattern): keyed by the arms' text and the scope.
+    Match {
+        scrutinee: Box<Step>,
+        arms: proc_macro2::TokenStream,
+        label: String,
+    },
     /// `{ let x = ..; x }`.
     Block(Block),
     /// `(a)`.
     Paren(Box<Step>),
+}
+
+/// One method of a [`StepKind::Method`] chain, applied in order.
+#[derive(Debug)]
+pub(crate) struct MethodCall {
+    pub(crate) method: Ident,
+    pub(crate) turbofish: Option<AngleBracketedGenericArguments>,
+    pub(crate) args: Vec<Step>,
 }
 
 /// A lazy name a conditional's branches use from outside them.

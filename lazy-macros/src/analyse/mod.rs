@@ -16,7 +16,9 @@
 //! - `calls`: function calls, `inline(f)(..)`, method calls and macros;
 //! - `data`: tuples, arrays, struct literals, fields, indexing and casts;
 //! - `control`: blocks used as expressions and `if`;
+//! - `matching`: `match` and `if let`, as lazy `if`s on the index of the arm taken;
 //! - `reject`: every expression that cannot be deferred, with its message;
+//! - `unroll`: `for` over a range of integer literals, one block per iteration;
 //! - `scope`: what decides the names an operation resolves (items declared in the body,
 //!   generics), so that operations fold only when they run the same code.
 
@@ -26,17 +28,21 @@ mod control;
 mod data;
 mod expr;
 mod lowering;
+mod matching;
 mod names;
 mod reject;
 mod scope;
 #[cfg(test)]
 mod test;
+mod unroll;
 
 use crate::args::Args;
 use crate::error::bail;
 use crate::model::Function;
 
-pub(crate) use self::lowering::{Block, Capture, Kind, Lowering, NameScope, Step, StepKind, Stmt};
+pub(crate) use self::lowering::{
+    Block, Capture, Kind, Lowering, MethodCall, NameScope, Step, StepKind, Stmt,
+};
 use self::names::{Analyser, Origin};
 
 impl<'a> Lowering<'a> {

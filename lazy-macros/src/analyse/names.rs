@@ -113,7 +113,7 @@ impl Analyser {
     }
 
     /// "lazy argument `a`", "lazy values `a` and `b`": the lazy names `tokens` mentions.
-    fn involved(&self, tokens: TokenStream) -> Option<String> {
+    pub(super) fn involved(&self, tokens: TokenStream) -> Option<String> {
         let mut names: Vec<(String, Origin)> = Vec::new();
         self.collect(tokens, &mut names);
         let (first, rest) = names.split_first()?;

@@ -48,13 +48,6 @@ impl Analyser {
                 loop_expr.body.to_token_stream(),
                 "the loop must look at the values it uses to know when to stop",
             ),
-            Expr::Match(match_expr) => self.strict(
-                &match_expr.match_token,
-                "`match`",
-                "on",
-                match_expr.expr.to_token_stream(),
-                "a `match` must look at the value to pick an arm; an `if` on a lazy `bool` whose branches are expressions is deferred",
-            ),
             Expr::Return(ret) => self.strict(
                 &ret.return_token,
                 "`return` from inside an expression",

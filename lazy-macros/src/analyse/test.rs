@@ -45,14 +45,13 @@ fn strictness_errors_name_the_values_involved() {
     let item = parse_quote!(
         fn f(a: i64, b: i64) -> i64 {
             let c = a;
-            match (c, b) {
-                _ => 0,
-            }
+            while (c, b) != (0, 0) {}
+            c
         }
     );
     let error = analyse(&item).unwrap_err();
     assert!(
-        error.starts_with("`match` on lazy values `c` and `b`"),
+        error.starts_with("`while` loop on lazy values `c` and `b`"),
         "{error}"
     );
 }

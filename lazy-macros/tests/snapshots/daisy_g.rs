@@ -1,3 +1,11 @@
+// Source:
+//
+// #[autodask(inline)]
+// fn g(a: Arr, b: Arr) -> Arr {
+//     f(f(a, b), f(a, b))
+// }
+//
+// Expansion:
 fn g(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::Lazy<Arr> {
     #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
     use ::lazy::__private::lift::{

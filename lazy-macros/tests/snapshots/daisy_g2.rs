@@ -1,3 +1,11 @@
+// Source:
+//
+// #[autodask(inline)]
+// fn g2(a: Arr, b: Arr) -> Arr {
+//     a + b + 1
+// }
+//
+// Expansion:
 fn g2(
     a: impl ::lazy::IntoLazy<Arr>,
     b: impl ::lazy::IntoLazy<Arr>,

@@ -1,3 +1,11 @@
+// Source:
+//
+// #[autodask(inline)]
+// fn k<T: Add<Output = T>>(a: T, b: T) -> T {
+//     inline(double)(a) + b
+// }
+//
+// Expansion:
 fn k<T: Add<Output = T> + ::lazy::__private::Value>(
     a: impl ::lazy::IntoLazy<T>,
     b: impl ::lazy::IntoLazy<T>,

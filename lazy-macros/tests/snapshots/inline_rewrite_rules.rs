@@ -1,3 +1,18 @@
+// Source:
+//
+// #[autodask(inline)]
+// fn shapes(p: Point, xs: Vec<f64>, n: usize, flag: bool) -> (f64, Point) {
+//     let d = (p.x * p.x + p.y * p.y).sqrt();
+//     let first = xs[0] as f64;
+//     let q = Point { x: -p.x, y: d };
+//     let picked = if flag && n > 2 { first } else { d / 2.0 };
+//     let mut total = picked;
+//     total += vec![1.0, 2.0][n % 2];
+//     let pair = [total, picked];
+//     (pair[1] - norm(q), Point { x: total, ..q })
+// }
+//
+// Expansion:
 fn shapes(
     p: impl ::lazy::IntoLazy<Point>,
     xs: impl ::lazy::IntoLazy<Vec<f64>>,

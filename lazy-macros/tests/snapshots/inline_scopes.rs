@@ -1,3 +1,16 @@
+// Source:
+//
+// #[autodask(inline)]
+// fn widths<T: Width, const N: usize>(x: T) -> usize {
+//     let own = x.width();
+//     let other = {
+//         use other::Twist;
+//         x.twist()
+//     };
+//     own + other + N
+// }
+//
+// Expansion:
 fn widths<T: Width + ::lazy::__private::Value, const N: usize>(
     x: impl ::lazy::IntoLazy<T>,
 ) -> ::lazy::Lazy<usize> {

@@ -1,3 +1,11 @@
+// Source:
+//
+// #[lazy]
+// fn square<T: ::core::ops::Mul<Output = T> + Copy>(x: T) -> T {
+//     x * x
+// }
+//
+// Expansion:
 fn square<T: ::core::ops::Mul<Output = T> + Copy + ::lazy::__private::Value>(
     x: impl ::lazy::IntoLazy<T>,
 ) -> ::lazy::Lazy<T> {
@@ -12,7 +20,7 @@ fn square<T: ::core::ops::Mul<Output = T> + Copy + ::lazy::__private::Value>(
         (::lazy::IntoLazy::into_lazy(x),),
         |(x,)| __lazy_body::<T>(x),
         {
-            #[allow(unused_imports)]
+            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
             use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
             (&::lazy::__private::Probe::<T>::new()).cutoff()
         },

@@ -1,3 +1,11 @@
+// Source:
+//
+// #[lazy(impure)]
+// fn log(message: String) {
+//     eprintln!("{message}")
+// }
+//
+// Expansion:
 fn log(message: impl ::lazy::IntoLazy<String>) -> ::lazy::Lazy<()> {
     #[doc(hidden)]
     fn __lazy_body(message: String) {
@@ -8,7 +16,7 @@ fn log(message: impl ::lazy::IntoLazy<String>) -> ::lazy::Lazy<()> {
         (::lazy::IntoLazy::into_lazy(message),),
         |(message,)| __lazy_body(message),
         {
-            #[allow(unused_imports)]
+            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
             use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
             (&::lazy::__private::Probe::<()>::new()).cutoff()
         },

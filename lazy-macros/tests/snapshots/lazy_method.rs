@@ -1,3 +1,12 @@
+// Source:
+//
+// #[lazy]
+// fn scaled<const N: usize>(mut self, k: f64) -> Self {
+//     self.0 *= k * N as f64;
+//     self
+// }
+//
+// Expansion:
 fn scaled<const N: usize>(self, k: impl ::lazy::IntoLazy<f64>) -> ::lazy::Lazy<Self> {
     #[doc(hidden)]
     fn __lazy_body<__LazySelf: ?::core::marker::Sized, const N: usize>() {}
@@ -11,7 +20,7 @@ fn scaled<const N: usize>(self, k: impl ::lazy::IntoLazy<f64>) -> ::lazy::Lazy<S
             __lazy_self
         },
         {
-            #[allow(unused_imports)]
+            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
             use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
             (&::lazy::__private::Probe::<Self>::new()).cutoff()
         },

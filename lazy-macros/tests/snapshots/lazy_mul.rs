@@ -1,3 +1,12 @@
+// Source:
+//
+// #[lazy]
+// /// Multiplies, lazily.
+// pub fn mul(x: i64, y: i64) -> i64 {
+//     x * y
+// }
+//
+// Expansion:
 /// Multiplies, lazily.
 pub fn mul(
     x: impl ::lazy::IntoLazy<i64>,
@@ -12,7 +21,7 @@ pub fn mul(
         (::lazy::IntoLazy::into_lazy(x), ::lazy::IntoLazy::into_lazy(y)),
         |(x, y)| __lazy_body(x, y),
         {
-            #[allow(unused_imports)]
+            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
             use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
             (&::lazy::__private::Probe::<i64>::new()).cutoff()
         },

@@ -1,3 +1,12 @@
+// Source:
+//
+// #[lazy]
+// fn area((w, h): (f64, f64), mut scale: f64) -> f64 {
+//     scale *= 2.0;
+//     w * h * scale
+// }
+//
+// Expansion:
 fn area(
     __lazy_0: impl ::lazy::IntoLazy<(f64, f64)>,
     scale: impl ::lazy::IntoLazy<f64>,
@@ -12,7 +21,7 @@ fn area(
         (::lazy::IntoLazy::into_lazy(__lazy_0), ::lazy::IntoLazy::into_lazy(scale)),
         |(__lazy_0, scale)| __lazy_body(__lazy_0, scale),
         {
-            #[allow(unused_imports)]
+            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
             use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
             (&::lazy::__private::Probe::<f64>::new()).cutoff()
         },

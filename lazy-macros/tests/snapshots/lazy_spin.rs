@@ -1,3 +1,16 @@
+// Source:
+//
+// #[lazy(spin)]
+// fn receive(t: &lazy::Spin, id: u32) -> u32 {
+//     for () in t.spin() {
+//         if ready(id) {
+//             break;
+//         }
+//     }
+//     id
+// }
+//
+// Expansion:
 fn receive(id: impl ::lazy::IntoLazy<u32>) -> ::lazy::Lazy<u32> {
     #[doc(hidden)]
     fn __lazy_body(t: &lazy::Spin, id: u32) -> u32 {

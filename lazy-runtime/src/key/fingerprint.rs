@@ -5,7 +5,8 @@ use super::{Key, LEAF_DOMAIN};
 /// Content hashing for leaf values: types that implement it fold by value, so two equal
 /// vectors built separately become one node.
 ///
-/// Implement it for your own types to make their leaves fold by content; values of types
+/// Derive it (`#[derive(lazy::Fingerprint)]`, which writes the fields in order) or
+/// implement it for your own types to make their leaves fold by content; values of types
 /// without it can still enter a graph by identity with [`Lazy::opaque`](crate::Lazy::opaque).
 ///
 /// # Contract
@@ -36,6 +37,10 @@ use super::{Key, LEAF_DOMAIN};
 ///     }
 /// }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `Fingerprint`, so it cannot be a leaf keyed by its content",
+    note = "derive it with `#[derive(lazy::Fingerprint)]` (every field needs one too) or implement it by hand, or pass the value as `Lazy::opaque(value)`, a leaf that never folds"
+)]
 pub trait Fingerprint: PartialEq {
     /// Writes this value's content into `h`.
     fn fingerprint(&self, h: &mut FingerprintHasher);

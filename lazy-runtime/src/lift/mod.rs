@@ -16,6 +16,7 @@
 #[cfg(feature = "ndarray")]
 mod arrays;
 mod calls;
+mod plain;
 mod scope;
 mod select;
 

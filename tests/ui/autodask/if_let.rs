@@ -2,7 +2,11 @@ use lazy::autodask;
 
 #[autodask(inline)]
 fn or_zero(x: Option<i64>) -> i64 {
-    if let Some(v) = x { v } else { 0 }
+    let mut total = 0;
+    if let Some(v) = x {
+        total = v;
+    }
+    total
 }
 
 fn main() {}

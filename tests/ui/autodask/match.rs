@@ -1,10 +1,10 @@
 use lazy::autodask;
 
 #[autodask(inline)]
-fn sign(x: i64) -> i64 {
+fn above(x: i64, k: i64) -> i64 {
     match x {
         0 => 0,
-        x if x > 0 => 1,
+        v if v > k => 1,
         _ => -1,
     }
 }
