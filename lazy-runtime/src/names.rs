@@ -11,7 +11,39 @@
 
 /// `name` without any module path (see the module docs).
 pub(crate) fn compact(name: &str) -> String {
-    aliases(&strip_paths(name))
+    operands(aliases(&strip_paths(name)))
+}
+
+/// An operation named by its signature, `add<fn(A, B) -> C>`, by its operands only, as the
+/// docs write operators: `add<(A, B)>`.
+fn operands(name: String) -> String {
+    let Some(open) = name.find("<fn(") else {
+        return name;
+    };
+    let args_at = open + "<fn(".len();
+    let Some(close) = matching(&name[args_at..]).map(|c| args_at + c) else {
+        return name;
+    };
+    let Some(args_end) = name[args_at..close].find(") -> ").map(|e| args_at + e) else {
+        return name;
+    };
+    let ret = &name[args_end + ") -> ".len()..close];
+    let args = &name[args_at..args_end];
+    if args.matches('(').count() != args.matches(')').count() || ret.contains(") -> ") {
+        // A function among the operands or the result: leave the signature as it is.
+        return name;
+    }
+    format!("{}<({args})>{}", &name[..open], &name[close + 1..])
+}
+
+/// `label` cut to at most `max` characters, with an ellipsis where it was cut.
+pub(crate) fn clip(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        return label.to_owned();
+    }
+    let mut out: String = label.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }
 
 /// `name` with its own path and without the paths of its generic arguments.
@@ -171,6 +203,26 @@ mod tests {
     }
 
     #[test]
+    fn operators_are_named_by_their_operands() {
+        let add = "add<fn(ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<i64>, \
+            ndarray::dimension::dim::Dim<[usize; 1]>, i64>, i64) -> \
+            ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<i64>, \
+            ndarray::dimension::dim::Dim<[usize; 1]>, i64>>";
+        assert_eq!(compact(add), "add<(Array1<i64>, i64)>");
+        assert_eq!(compact("sqrt<fn(f64) -> f64>"), "sqrt<(f64)>");
+        assert_eq!(
+            compact("apply<fn(Vec<u8>) -> fn(u8) -> u8>"),
+            "apply<fn(Vec<u8>) -> fn(u8) -> u8>"
+        );
+        assert_eq!(
+            compact("map<fn(fn(u8) -> u8, Vec<u8>) -> Vec<u8>>"),
+            "map<fn(fn(u8) -> u8, Vec<u8>) -> Vec<u8>>"
+        );
+        assert_eq!(super::clip("abcdef", 4), "abc…");
+        assert_eq!(super::clip("abc", 4), "abc");
+    }
+
+    #[test]
     fn readable_names_keep_the_function_path() {
         assert_eq!(
             readable("app::square<alloc::string::String>"),
@@ -179,7 +231,7 @@ mod tests {
         assert_eq!(readable("soak::checked"), "soak::checked");
         assert_eq!(
             readable("mul<fn(i64, i64) -> core::option::Option<i64>>"),
-            "mul<fn(i64, i64) -> Option<i64>>"
+            "mul<(i64, i64)>"
         );
         assert_eq!(
             compact("app::square<alloc::string::String>"),

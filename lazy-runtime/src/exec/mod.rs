@@ -7,7 +7,7 @@ mod marks;
 mod plan;
 mod pool;
 pub(crate) mod progress;
-mod quiet;
+pub(crate) mod quiet;
 pub(crate) mod record;
 mod run;
 mod schedule;

@@ -80,3 +80,13 @@ pub fn set_progress(on: bool) {
 pub fn progress_enabled() -> bool {
     record::init() & PROGRESS != 0
 }
+
+/// Puts the runtime's panic filter in front of the current panic hook. A panic in a task
+/// becomes the task's [`Error`](crate::Error), which carries its message, so the filter
+/// keeps the hook from reporting it too (once per run of the failing task). The runtime
+/// installs the filter the first time a task runs; a program that sets a panic hook of its
+/// own after that calls this to keep task panics out of its hook. Panics outside tasks,
+/// and `strict`'s own panic with the error, reach the hook as before.
+pub fn filter_task_panics() {
+    crate::exec::quiet::install();
+}
