@@ -35,7 +35,7 @@ impl<T> Lazy<T> {
 }
 
 /// The fill colour of a node in DOT.
-fn colour(state: NodeState) -> &'static str {
+pub(crate) fn colour(state: NodeState) -> &'static str {
     match state {
         NodeState::Pending => "white",
         NodeState::Running => "gold",

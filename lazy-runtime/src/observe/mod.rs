@@ -20,14 +20,22 @@
 //! println!("{}", trace.profile());
 //! ```
 
+mod html;
+mod picture;
 mod profile;
+mod report;
+mod svg;
+mod timeline;
 mod trace;
 
 use std::sync::{Mutex, PoisonError};
 
 use crate::exec::record::{self, PROGRESS, RECORD};
 pub use crate::exec::record::{PROGRESS_ENV, RECORD_ENV};
+pub use picture::SUMMARY_ABOVE;
 pub use profile::{FunctionProfile, Profile};
+pub use report::Report;
+pub use svg::{Renderer, graphviz_installed};
 pub use trace::{TaskRecord, Trace};
 
 /// Turns the task recorder on or off for the whole process.
