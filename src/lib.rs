@@ -98,7 +98,7 @@ pub use lazy_macros::{Fingerprint, autodask, comp, lazy, lazy_stream};
 
 // The rest, by concern.
 #[doc(inline)]
-pub use lazy_runtime::{cmp, inspect, memo, oz, scheduling, spin, stream, task};
+pub use lazy_runtime::{cmp, inspect, memo, observe, oz, scheduling, spin, stream, task};
 
 /// Items used by the code the macros generate. Not public API: no semver promises.
 #[doc(hidden)]

@@ -5,14 +5,15 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::key::Key;
+use crate::names;
 
 /// Why a value could not be computed.
 ///
 /// Cheap to clone: a failure is shared by every value that depended on the failed task.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error(Arc<ErrorInner>);
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 struct ErrorInner {
     task: String,
     key: Key,
@@ -44,13 +45,15 @@ impl Error {
 
     pub(crate) fn new(task: &str, key: Key, kind: ErrorKind) -> Error {
         Error(Arc::new(ErrorInner {
-            task: task.to_owned(),
+            task: names::readable(task),
             key,
             kind,
         }))
     }
 
-    /// The name of the task that failed: the function's path, or the operation's name.
+    /// The name of the task that failed: the function's path, or the operation's name,
+    /// with the module paths of its generic arguments left out (`add<(Array1<f64>,
+    /// Array1<f64>)>`, `app::parse<String>`).
     ///
     /// When a task fails because one of its inputs failed, this names the input's task: the
     /// place where something actually went wrong.
@@ -110,6 +113,18 @@ impl fmt::Display for Error {
     }
 }
 
+/// Reads as the error's parts: `Error { task: "app::parse", key: 3f2a9c1d, kind:
+/// Panicked("bad digit") }`.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("task", &self.0.task)
+            .field("key", &format_args!("{}", self.0.key.short()))
+            .field("kind", &self.0.kind)
+            .finish()
+    }
+}
+
 impl std::error::Error for Error {}
 
 /// The message a panic carried: its `&str` or `String` payload.
@@ -120,5 +135,29 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
         s.clone()
     } else {
         String::from("non-string panic payload")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Error, ErrorKind};
+    use crate::key::Key;
+
+    #[test]
+    fn debug_shows_the_task_the_short_key_and_what_went_wrong() {
+        let key = Key::unique();
+        let error = Error::new(
+            "app::parse<alloc::string::String>",
+            key,
+            ErrorKind::Panicked(String::from("bad digit")),
+        );
+        assert_eq!(
+            format!("{error:?}"),
+            format!(
+                "Error {{ task: \"app::parse<String>\", key: {}, kind: Panicked(\"bad digit\") }}",
+                key.short()
+            )
+        );
+        assert_eq!(error.task(), "app::parse<String>");
     }
 }

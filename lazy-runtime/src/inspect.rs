@@ -11,6 +11,7 @@ use crate::graph::Node;
 pub use crate::graph::NodeState;
 use crate::key::{BuildKeyHasher, Key};
 use crate::lazy::Lazy;
+use crate::names;
 pub use crate::stats::{Stats, stats, thread_stats};
 
 impl<T> Lazy<T> {
@@ -34,7 +35,7 @@ impl<T> Lazy<T> {
 }
 
 /// The fill colour of a node in DOT.
-fn colour(state: NodeState) -> &'static str {
+pub(crate) fn colour(state: NodeState) -> &'static str {
     match state {
         NodeState::Pending => "white",
         NodeState::Running => "gold",
@@ -71,6 +72,19 @@ impl NodeInfo {
     #[must_use]
     pub fn short_name(&self) -> &'static str {
         short_name(self.name)
+    }
+
+    /// The operation or type without module paths, operators by their operands:
+    /// `add<(Array1<i64>, i64)>`, `Array1<i64>`, `square<i64>`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        names::compact(self.name)
+    }
+
+    /// The label's name without generic arguments (`add`, `Array1`, `square`), for keys.
+    fn key_name(&self) -> String {
+        let label = self.label();
+        label.split('<').next().unwrap_or(&label).to_owned()
     }
 }
 
@@ -240,7 +254,7 @@ impl Graph {
             let _ = writeln!(
                 out,
                 "  n{i} [label=\"{}\\n{} {}\", fillcolor={}{shape}];",
-                escape(n.short_name()),
+                escape(&names::clip(&n.label(), 48)),
                 n.key.short(),
                 n.state,
                 colour(n.state)
@@ -264,21 +278,26 @@ impl Graph {
         }
         let mut out = String::from("{\n");
         for (n, ins) in self.nodes.iter().zip(&inputs) {
-            let key = format!("'{}-{}'", n.short_name(), n.key.short());
+            let key = format!("'{}-{}'", n.key_name(), n.key.short());
             if n.is_leaf {
-                let _ = writeln!(out, "  {key}: <{} leaf>,", compact(n.name));
+                let _ = writeln!(out, "  {key}: <{} leaf>,", names::compact(n.name));
             } else {
                 let args: Vec<String> = ins
                     .iter()
                     .map(|&i| {
                         format!(
                             "'{}-{}'",
-                            self.nodes[i].short_name(),
+                            self.nodes[i].key_name(),
                             self.nodes[i].key.short()
                         )
                     })
                     .collect();
-                let _ = writeln!(out, "  {key}: ({}, {}),", compact(n.name), args.join(", "));
+                let _ = writeln!(
+                    out,
+                    "  {key}: ({}, {}),",
+                    names::compact(n.name),
+                    args.join(", ")
+                );
             }
         }
         out.push('}');
@@ -302,29 +321,6 @@ impl Graph {
         }
         g
     }
-}
-
-/// A type or operation name without module paths: `ArrayBase<OwnedRepr<i64>, Dim<[usize; 1]>>`
-/// for `ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<i64>, ndarray::dimension::dim::Dim<[usize; 1]>>`.
-/// The name's own path is kept up to its last segment, so `app::square` reads `square`.
-fn compact(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut segment = String::new();
-    let mut chars = name.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ':' && chars.peek() == Some(&':') {
-            chars.next();
-            segment.clear(); // a path segment: drop it
-        } else if c.is_alphanumeric() || c == '_' {
-            segment.push(c);
-        } else {
-            out.push_str(&segment);
-            segment.clear();
-            out.push(c);
-        }
-    }
-    out.push_str(&segment);
-    out
 }
 
 fn escape(s: &str) -> String {
@@ -376,24 +372,6 @@ mod tests {
             "the leaf comes first: {names:?}"
         );
         assert_eq!(names.last(), Some(&"top"));
-    }
-
-    #[test]
-    fn compact_names_drop_module_paths() {
-        assert_eq!(
-            super::compact(
-                "ndarray::ArrayBase<ndarray::data_repr::OwnedRepr<i64>, ndarray::dimension::dim::Dim<[usize; 1]>, i64>"
-            ),
-            "ArrayBase<OwnedRepr<i64>, Dim<[usize; 1]>, i64>"
-        );
-        assert_eq!(
-            super::compact("app::square<alloc::string::String>"),
-            "square<String>"
-        );
-        assert_eq!(
-            super::compact("add<fn(i64, i64) -> i64>"),
-            "add<fn(i64, i64) -> i64>"
-        );
     }
 
     #[test]

@@ -45,6 +45,8 @@ mod key;
 mod lazy;
 #[doc(hidden)]
 pub mod lift;
+mod names;
+pub mod observe;
 mod op;
 mod outputs;
 pub mod oz;

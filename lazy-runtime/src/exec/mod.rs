@@ -7,9 +7,13 @@ mod fuse;
 mod marks;
 mod plan;
 mod pool;
+pub(crate) mod progress;
+pub(crate) mod quiet;
+pub(crate) mod record;
 mod run;
 mod schedule;
 mod segment;
+mod size;
 mod tasks;
 #[cfg(test)]
 mod test;
@@ -50,6 +54,9 @@ pub(crate) fn run_nodes(roots: &[Arc<Node>]) -> Result<Vec<Erased>, Error> {
         if inside_a_run() {
             Sequential.run(&plan);
         } else {
+            let _watched = progress::Watch::force(plan.len());
+            #[cfg(feature = "tracing")]
+            let _span = tracing::info_span!("lazy.force", tasks = plan.len()).entered();
             schedule::current_scheduler().run(&plan);
         }
     }

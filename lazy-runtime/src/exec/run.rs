@@ -13,7 +13,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::depth;
+use super::{depth, quiet, record};
 use crate::error::{Error, ErrorKind};
 use crate::graph::{Begin, Claim, Erased, InputValues, Node, Read, TaskInput};
 use crate::key::Key;
@@ -152,9 +152,17 @@ fn execute(node: &Arc<Node>, plan_claims: bool, want: bool, force: ForceNodes) -
         Ok(value) => return Outcome::Done(Ok(want.then_some(value))),
         Err(values) => values,
     };
+    let observing = record::flags();
+    if observing != 0 {
+        record::begin(observing, node.op);
+    }
     let start = Instant::now();
     let outcome = call(node, values, claim.executor);
     let elapsed = start.elapsed();
+    if observing != 0 {
+        let value = outcome.as_ref().ok().map(|v| &**v);
+        record::end(observing, node.op, node.key, start, elapsed, value);
+    }
     node.op.record_run(elapsed);
     node.count_run();
     let suspended = SUSPENDED.with(|s| s.borrow_mut().take());
@@ -261,12 +269,14 @@ fn call(
 ) -> Result<Erased, Box<dyn Any + Send>> {
     let compute = node.compute.as_ref().expect("a pending node is a task");
     let run = |values| {
-        catch_unwind(AssertUnwindSafe(|| {
-            compute(TaskInput {
-                values,
-                deferred: node.deferred(),
-            })
-        }))
+        quiet::caught(|| {
+            catch_unwind(AssertUnwindSafe(|| {
+                compute(TaskInput {
+                    values,
+                    deferred: node.deferred(),
+                })
+            }))
+        })
     };
     let Some(executor) = executor else {
         // Called here, in the run this thread claimed: a conditional may suspend.

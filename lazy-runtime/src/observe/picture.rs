@@ -1,0 +1,163 @@
+//! What a picture of the graph shows, before it is laid out: one box per node, or, for a
+//! graph of more than [`SUMMARY_ABOVE`] nodes, one box per function with how many nodes
+//! it has in each state (dask's request for large graphs); boxes coloured by state, with
+//! how often building returned an existing node (folds).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::inspect::{Graph, NodeState, colour};
+use crate::names;
+
+/// Graphs with more nodes than this are drawn by function.
+pub const SUMMARY_ABOVE: usize = 200;
+
+/// The longest label line, in characters.
+const LINE: usize = 44;
+
+/// One box of a picture.
+pub(crate) struct Item {
+    pub(crate) label: String,
+    /// The state it is coloured by.
+    pub(crate) state: NodeState,
+    pub(crate) leaf: bool,
+    /// How many nodes it stands for.
+    pub(crate) nodes: usize,
+}
+
+impl Item {
+    pub(crate) fn fill(&self) -> &'static str {
+        colour(self.state)
+    }
+}
+
+/// The boxes and the edges between them (positions in `items`, each edge once).
+pub(crate) struct Picture {
+    pub(crate) items: Vec<Item>,
+    pub(crate) edges: Vec<(usize, usize)>,
+    /// Whether boxes stand for functions rather than nodes.
+    pub(crate) summary: bool,
+}
+
+impl Picture {
+    /// What a box stands for, for captions.
+    pub(crate) fn caption(&self) -> &'static str {
+        if self.summary {
+            "one box per function (the graph is large)"
+        } else {
+            "one box per node"
+        }
+    }
+}
+
+impl Picture {
+    /// The picture of `graph`: by node, or by function when it is large.
+    pub(crate) fn of(graph: &Graph) -> Picture {
+        if graph.node_count() > SUMMARY_ABOVE {
+            Picture::summary(graph)
+        } else {
+            Picture::nodes(graph)
+        }
+    }
+
+    /// One box per node.
+    pub(crate) fn nodes(graph: &Graph) -> Picture {
+        let items = graph
+            .nodes()
+            .iter()
+            .map(|n| {
+                let mut label = format!(
+                    "{}\n{} {}",
+                    names::clip(&n.label(), LINE),
+                    n.key.short(),
+                    n.state
+                );
+                if n.folds > 0 {
+                    let _ = write!(label, ", folded {}×", n.folds);
+                }
+                Item {
+                    label,
+                    state: n.state,
+                    leaf: n.is_leaf,
+                    nodes: 1,
+                }
+            })
+            .collect();
+        let mut edges = graph.edges().to_vec();
+        edges.sort_unstable();
+        edges.dedup();
+        Picture {
+            items,
+            edges,
+            summary: false,
+        }
+    }
+
+    /// One box per function (leaves by type), with its nodes counted by state.
+    pub(crate) fn summary(graph: &Graph) -> Picture {
+        let mut group_of = Vec::with_capacity(graph.node_count());
+        let mut groups: Vec<(String, bool, Vec<NodeState>, u64)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for n in graph.nodes() {
+            let label = n.label();
+            let at = *index.entry(label.clone()).or_insert_with(|| {
+                groups.push((label, n.is_leaf, Vec::new(), 0));
+                groups.len() - 1
+            });
+            groups[at].2.push(n.state);
+            groups[at].3 += u64::from(n.folds);
+            group_of.push(at);
+        }
+        let items = groups
+            .into_iter()
+            .map(|(label, leaf, states, folds)| {
+                let mut text = format!("{}\n{} nodes", names::clip(&label, LINE), states.len());
+                for state in ORDER {
+                    let count = states.iter().filter(|s| **s == state).count();
+                    if count > 0 {
+                        let _ = write!(text, ", {count} {state}");
+                    }
+                }
+                if folds > 0 {
+                    let _ = write!(text, "\nfolded {folds}×");
+                }
+                Item {
+                    label: text,
+                    state: dominant(&states),
+                    leaf,
+                    nodes: states.len(),
+                }
+            })
+            .collect();
+        let mut edges: Vec<(usize, usize)> = graph
+            .edges()
+            .iter()
+            .map(|&(from, to)| (group_of[from], group_of[to]))
+            .filter(|(from, to)| from != to)
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        Picture {
+            items,
+            edges,
+            summary: true,
+        }
+    }
+}
+
+/// States in the order a group is coloured by: the first one any of its nodes is in.
+const ORDER: [NodeState; 6] = [
+    NodeState::Failed,
+    NodeState::Running,
+    NodeState::Invalidated,
+    NodeState::Pending,
+    NodeState::Released,
+    NodeState::Ready,
+];
+
+fn dominant(states: &[NodeState]) -> NodeState {
+    ORDER
+        .into_iter()
+        .find(|s| states.contains(s))
+        .unwrap_or(NodeState::Pending)
+}
