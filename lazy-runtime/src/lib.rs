@@ -31,6 +31,8 @@
 #![warn(missing_docs)]
 
 mod batch;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 mod error;
 mod exec;
 mod force;

@@ -1,0 +1,159 @@
+//! The same program on several processes: every process builds the same graph, each task
+//! of a force has one owner, which runs it, and only values travel (docs/cluster.md).
+//!
+//! Built on timely's process mesh: the launch arguments follow timely's conventions
+//! (`-n`, `-p`, `-h`), and timely's TCP connections carry the frames. A force across the
+//! cluster is [`Cluster::strict`].
+
+mod args;
+mod local;
+mod mesh;
+mod wire;
+
+use std::fmt;
+use std::time::Duration;
+
+pub use args::Launch;
+pub use local::{LocalCluster, launch_local};
+
+use crate::error::Error;
+
+/// Why a cluster run or a force across it failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClusterError {
+    /// The arguments, the hostfile, or connecting the processes.
+    Launch(String),
+    /// A task failed (on whichever process owned it): its error, naming it.
+    Task(Error),
+    /// A process died, closed its connection, finished its program, or stayed silent too
+    /// long: its index and what happened.
+    Lost {
+        /// The lost process's index.
+        process: usize,
+        /// What happened to it.
+        reason: String,
+    },
+    /// The processes built different plans for the same force (a graph that depends on
+    /// the host: identity-keyed leaves, impure calls, host-dependent data), or a value
+    /// that cannot cross processes.
+    Mismatch(String),
+    /// A value that has no codec to cross processes: the task and the value's type.
+    NoCodec {
+        /// The task whose value had to be sent.
+        task: String,
+        /// The value's type.
+        type_name: String,
+    },
+    /// The program's closure panicked on this process.
+    Panicked(String),
+}
+
+impl fmt::Display for ClusterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "lazy cluster: ")?;
+        match self {
+            ClusterError::Launch(why) => write!(f, "launch: {why}"),
+            ClusterError::Task(error) => write!(f, "{error}"),
+            ClusterError::Lost { process, reason } => {
+                write!(f, "process {process} was lost: {reason}")
+            }
+            ClusterError::Mismatch(why) => write!(f, "{why}"),
+            ClusterError::NoCodec { task, type_name } => write!(
+                f,
+                "the value of `{task}` (a `{type_name}`) has no codec to cross processes; \
+                 register one with `lazy::cluster::register::<{type_name}>()`"
+            ),
+            ClusterError::Panicked(why) => write!(f, "the program panicked: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ClusterError {}
+
+/// This process's place in a running cluster, handed to the program by
+/// [`execute_from_args`].
+pub struct Cluster {
+    mesh: mesh::Mesh,
+    /// Forces run so far: every process numbers its forces alike.
+    forces: u64,
+    free: Vec<String>,
+}
+
+impl fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cluster")
+            .field("index", &self.index())
+            .field("peers", &self.peers())
+            .field("forces", &self.forces)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Cluster {
+    /// This process's index, from 0.
+    #[must_use]
+    pub fn index(&self) -> usize {
+        self.mesh.index
+    }
+
+    /// The number of processes.
+    #[must_use]
+    pub fn peers(&self) -> usize {
+        self.mesh.peers
+    }
+
+    /// The program's own arguments: those the cluster did not take.
+    #[must_use]
+    pub fn args(&self) -> &[String] {
+        &self.free
+    }
+}
+
+/// Runs `program` on this process as a member of the cluster that `args` (as
+/// [`std::env::args`] gives them) describe, and returns what it returns. Every process of
+/// the cluster runs the same program, and forces with [`Cluster::strict`] are shared.
+///
+/// # Errors
+///
+/// Bad arguments, processes that cannot be connected, or `program` panicking here.
+pub fn execute_from_args<R>(
+    args: impl IntoIterator<Item = String>,
+    program: impl FnOnce(&mut Cluster) -> R,
+) -> Result<R, ClusterError> {
+    execute(Launch::from_args(args)?, program)
+}
+
+/// [`execute_from_args`] with the launch given.
+///
+/// # Errors
+///
+/// Processes that cannot be connected, or `program` panicking here.
+pub fn execute<R>(
+    launch: Launch,
+    program: impl FnOnce(&mut Cluster) -> R,
+) -> Result<R, ClusterError> {
+    let mesh = mesh::Mesh::start(&launch)?;
+    let mut cluster = Cluster {
+        mesh,
+        forces: 0,
+        free: launch.free,
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| program(&mut cluster)));
+    cluster.mesh.stop();
+    outcome.map_err(|payload| ClusterError::Panicked(crate::error::panic_message(&*payload)))
+}
+
+/// How long a process may stay silent before its peers give it up, unless
+/// `LAZY_CLUSTER_SILENCE_MS` says otherwise.
+const SILENCE: Duration = Duration::from_secs(30);
+/// How long connecting every process may take, unless `LAZY_CLUSTER_CONNECT_MS` says
+/// otherwise.
+const CONNECT: Duration = Duration::from_secs(60);
+
+fn duration_from_env(name: &str, default: Duration) -> Duration {
+    std::env::var(name)
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(default, Duration::from_millis)
+}
