@@ -1,6 +1,7 @@
 //! Starting a small cluster on this machine: N processes of the current program on
 //! loopback ports chosen at run time, for trying a program out and for tests.
 
+use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -17,7 +18,8 @@ pub struct LocalCluster {
 }
 
 /// Starts `processes` copies of the current executable on this machine, each with
-/// `-n processes -p INDEX -h HOSTFILE` followed by `args`, listening on free loopback
+/// `-n processes -p INDEX -h HOSTFILE` in the environment variable
+/// [`LAUNCH_ENV`](super::LAUNCH_ENV) and `args` on its command line, listening on free loopback
 /// ports (found by binding port 0) written to a fresh hostfile. `configure` may adjust
 /// each command (environment, output) before it starts.
 ///
@@ -41,7 +43,7 @@ pub fn launch_local(
             .local_addr()
             .map_err(|e| launch_error("no free loopback port", e))?
             .port();
-        hosts.push_str(&format!("127.0.0.1:{port}\n"));
+        let _ = writeln!(hosts, "127.0.0.1:{port}");
     }
     drop(listeners);
     let hostfile = std::env::temp_dir().join(format!(
@@ -58,9 +60,9 @@ pub fn launch_local(
     let hostfile = cluster.hostfile.display().to_string();
     for index in 0..processes {
         let mut command = Command::new(&exe);
+        let options = format!("-n {processes} -p {index} -h {hostfile}");
         command
-            .args(["-n", &processes.to_string(), "-p", &index.to_string()])
-            .args(["-h", &hostfile])
+            .env(super::LAUNCH_ENV, options)
             .args(args)
             .stdin(Stdio::null());
         configure(index, &mut command);

@@ -31,9 +31,9 @@ pub(super) enum Event {
     Frame(Frame),
     /// A peer is gone: its index and why.
     Lost(usize, String),
-    /// A task of the running force has run here: its number, what it made ready, and the
-    /// error if the value it sent could not be encoded.
-    Ran(TaskId, Vec<TaskId>, Option<ClusterError>),
+    /// A task has run here: the force's number, the task, what it made ready, and the
+    /// error that ends the force, if any (it failed, or its value could not be sent).
+    Ran(u64, TaskId, Vec<TaskId>, Option<ClusterError>),
 }
 
 /// What the forcing thread asks of the mesh thread.
@@ -47,7 +47,7 @@ pub(super) struct Mesh {
     pub(super) index: usize,
     pub(super) peers: usize,
     outgoing: Sender<Outgoing>,
-    mesh_thread: thread::Thread,
+    driver: thread::Thread,
     pub(super) events: Receiver<Event>,
     /// For tasks running on the pool, which report to the forcing thread.
     pub(super) events_in: Sender<Event>,
@@ -139,7 +139,7 @@ impl Mesh {
             index,
             peers,
             outgoing,
-            mesh_thread: guards.guards()[0].thread().clone(),
+            driver: guards.guards()[0].thread().clone(),
             events,
             events_in,
             threads: Some(guards),
@@ -151,14 +151,14 @@ impl Mesh {
     pub(super) fn send(&self, to: usize, frame: Frame) {
         // A stopped mesh thread has reported why; the force learns it from its events.
         let _ = self.outgoing.send(Outgoing::Send(to, frame));
-        self.mesh_thread.unpark();
+        self.driver.unpark();
     }
 
     /// A sender for tasks running on other threads.
     pub(super) fn sender(&self) -> MeshSender {
         MeshSender {
             outgoing: self.outgoing.clone(),
-            mesh_thread: self.mesh_thread.clone(),
+            driver: self.driver.clone(),
         }
     }
 
@@ -166,7 +166,7 @@ impl Mesh {
     /// the peers have closed theirs, so that everything sent has arrived.
     pub(super) fn stop(mut self) {
         let _ = self.outgoing.send(Outgoing::Stop);
-        self.mesh_thread.unpark();
+        self.driver.unpark();
         let Some(guards) = self.threads.take() else {
             return;
         };
@@ -187,13 +187,13 @@ impl Mesh {
 #[derive(Clone)]
 pub(super) struct MeshSender {
     outgoing: Sender<Outgoing>,
-    mesh_thread: thread::Thread,
+    driver: thread::Thread,
 }
 
 impl MeshSender {
     pub(super) fn send(&self, to: usize, frame: Frame) {
         let _ = self.outgoing.send(Outgoing::Send(to, frame));
-        self.mesh_thread.unpark();
+        self.driver.unpark();
     }
 }
 

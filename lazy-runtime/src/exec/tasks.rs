@@ -224,6 +224,11 @@ impl<'a> Tasks<'a> {
         self.list.len()
     }
 
+    /// The readers of task `i` among these tasks.
+    pub(super) fn readers(&self, i: usize) -> &[u32] {
+        &self.dependents[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
     /// Task `i` has completed: pushes its readers whose last waiting input it was, as
     /// tasks numbered from `offset`.
     #[inline]
