@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::{CONNECT, ClusterError, SILENCE, duration_from_env};
+use super::error::{CONNECT, ClusterError, SILENCE, duration_from_env};
 
 /// How this process joins its cluster: read from the command line by
 /// [`Launch::from_args`], or built by hand with [`Launch::new`].

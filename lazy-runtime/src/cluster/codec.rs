@@ -139,7 +139,7 @@ mod arrays {
 
     use ndarray::{Array, Dimension, Ix1, Ix2, IxDyn};
 
-    use super::{Registry, from_little_endian, little_endian};
+    use crate::cluster::codec::{Registry, from_little_endian, little_endian};
     use crate::graph::Erased;
 
     pub(super) fn add<T: bytemuck::Pod + Send + Sync>(registry: &mut Registry) {

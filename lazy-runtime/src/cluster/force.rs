@@ -14,9 +14,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::error::ClusterError;
 use super::mesh::{Event, Mesh, MeshSender};
 use super::wire::{Frame, Kind};
-use super::{ClusterError, codec, owners};
+use super::{codec, owners};
 use crate::error::{Error, ErrorKind};
 use crate::exec::{Plan, TaskId};
 use crate::graph::{Erased, Node};

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use super::ClusterError;
+use super::error::ClusterError;
 
 /// Processes of this program started by [`launch_local`]; dropping it kills those still
 /// running.
@@ -19,7 +19,7 @@ pub struct LocalCluster {
 
 /// Starts `processes` copies of the current executable on this machine, each with
 /// `-n processes -p INDEX -h HOSTFILE` in the environment variable
-/// [`LAUNCH_ENV`](super::LAUNCH_ENV) and `args` on its command line, listening on free loopback
+/// `LAZY_CLUSTER_ARGS` and `args` on its command line, listening on free loopback
 /// ports (found by binding port 0) written to a fresh hostfile. `configure` may adjust
 /// each command (environment, output) before it starts.
 ///
@@ -62,7 +62,7 @@ pub fn launch_local(
         let mut command = Command::new(&exe);
         let options = format!("-n {processes} -p {index} -h {hostfile}");
         command
-            .env(super::LAUNCH_ENV, options)
+            .env("LAZY_CLUSTER_ARGS", options)
             .args(args)
             .stdin(Stdio::null());
         configure(index, &mut command);

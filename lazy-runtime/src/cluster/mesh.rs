@@ -7,7 +7,7 @@
 //! poisons the queues of this process. The mesh thread catches that panic, names the peer
 //! (the panicking thread's name, `timely:recv-N` or `timely:send-N`, is recorded by a panic
 //! hook), reports it as [`Event::Lost`] and stops. A peer that is alive but silent for
-//! longer than [`Launch::silence`](super::Launch) is reported lost too.
+//! longer than `Launch::silence` is reported lost too.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use timely::communication::{Allocator, Config, Pull, Push, WorkerGuards, initialize_from};
 
-use super::ClusterError;
 use super::args::Launch;
+use super::error::ClusterError;
 use super::wire::{Frame, Kind};
 use crate::exec::TaskId;
 

@@ -7,6 +7,7 @@
 
 mod args;
 mod codec;
+mod error;
 mod force;
 mod local;
 mod mesh;
@@ -14,78 +15,14 @@ mod owners;
 mod wire;
 
 use std::fmt;
-use std::time::Duration;
 
 pub use args::Launch;
 pub use codec::{decode, encode, register};
+pub use error::ClusterError;
 pub use local::{LocalCluster, launch_local};
 
-use crate::error::Error;
 use crate::exec;
 use crate::force::{Force, Nodes, Values};
-
-/// Why a cluster run or a force across it failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ClusterError {
-    /// The arguments, the hostfile, or connecting the processes.
-    Launch(String),
-    /// A task failed (on whichever process owned it): its error, naming it.
-    Task(Error),
-    /// A process died, closed its connection, finished its program, or stayed silent too
-    /// long: its index and what happened.
-    Lost {
-        /// The lost process's index.
-        process: usize,
-        /// What happened to it.
-        reason: String,
-    },
-    /// Another process ended the force for a reason of its own (which it names).
-    Aborted {
-        /// The process that ended the force.
-        process: usize,
-        /// Its reason.
-        reason: String,
-    },
-    /// The processes built different plans for the same force (a graph that depends on
-    /// the host: identity-keyed leaves, impure calls, host-dependent data), or a value
-    /// that cannot cross processes.
-    Mismatch(String),
-    /// A value that has no codec to cross processes: the task and the value's type.
-    NoCodec {
-        /// The task whose value had to be sent.
-        task: String,
-        /// The value's type.
-        type_name: String,
-    },
-    /// The program's closure panicked on this process.
-    Panicked(String),
-}
-
-impl fmt::Display for ClusterError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "lazy cluster: ")?;
-        match self {
-            ClusterError::Launch(why) => write!(f, "launch: {why}"),
-            ClusterError::Task(error) => write!(f, "{error}"),
-            ClusterError::Lost { process, reason } => {
-                write!(f, "process {process} was lost: {reason}")
-            }
-            ClusterError::Aborted { process, reason } => {
-                write!(f, "process {process} ended the force: {reason}")
-            }
-            ClusterError::Mismatch(why) => write!(f, "{why}"),
-            ClusterError::NoCodec { task, type_name } => write!(
-                f,
-                "the value of `{task}` (a `{type_name}`) has no codec to cross processes; \
-                 register one with `lazy::cluster::register::<{type_name}>()`"
-            ),
-            ClusterError::Panicked(why) => write!(f, "the program panicked: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for ClusterError {}
 
 /// This process's place in a running cluster, handed to the program by
 /// [`execute_from_args`].
@@ -223,18 +160,4 @@ pub fn execute<R>(
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| program(&mut cluster)));
     cluster.mesh.stop();
     outcome.map_err(|payload| ClusterError::Panicked(crate::error::panic_message(&*payload)))
-}
-
-/// How long a process may stay silent before its peers give it up, unless
-/// `LAZY_CLUSTER_SILENCE_MS` says otherwise.
-const SILENCE: Duration = Duration::from_secs(30);
-/// How long connecting every process may take, unless `LAZY_CLUSTER_CONNECT_MS` says
-/// otherwise.
-const CONNECT: Duration = Duration::from_mins(1);
-
-fn duration_from_env(name: &str, default: Duration) -> Duration {
-    std::env::var(name)
-        .ok()
-        .and_then(|ms| ms.parse().ok())
-        .map_or(default, Duration::from_millis)
 }
