@@ -100,6 +100,10 @@ pub use lazy_macros::{Fingerprint, autodask, comp, lazy, lazy_stream};
 #[doc(inline)]
 pub use lazy_runtime::{cmp, inspect, memo, observe, oz, scheduling, spin, stream, task};
 
+/// The same program on several processes or hosts, on timely's mesh (`docs/cluster.md`).
+#[cfg(feature = "cluster")]
+pub use lazy_runtime::cluster;
+
 /// Items used by the code the macros generate. Not public API: no semver promises.
 #[doc(hidden)]
 pub mod __private {

@@ -35,6 +35,8 @@ mod batch;
 pub mod cmp;
 mod collect;
 mod elementwise;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 mod error;
 mod exec;
 mod force;

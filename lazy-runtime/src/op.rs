@@ -173,6 +173,8 @@ pub(crate) struct Operation {
     pub(crate) digest: [u8; 32],
     /// Whether the operation was cheap the last time it ran (see [`Operation::is_cheap`]).
     cost: AtomicU8,
+    /// The type its tasks return, as the first task built with it says (for messages).
+    output: std::sync::OnceLock<&'static str>,
     /// For spin tasks: how long after its start a run was usually ready, in nanoseconds,
     /// smoothed over runs; 0 before the first.
     ready_after: AtomicU64,
@@ -208,6 +210,19 @@ const EXPENSIVE: u8 = 2;
 pub(crate) const CHEAP_RUN: Duration = Duration::from_micros(10);
 
 impl Operation {
+    /// Records the type the operation's tasks return, unless it is known already.
+    #[inline]
+    pub(crate) fn note_output(&self, type_name: &'static str) {
+        if self.output.get().is_none() {
+            let _ = self.output.set(type_name);
+        }
+    }
+
+    /// The type the operation's tasks return, if a task built with it said.
+    pub(crate) fn output_type(&self) -> Option<&'static str> {
+        self.output.get().copied()
+    }
+
     /// The record for `name`, made on first use.
     pub(crate) fn named(name: &'static str) -> &'static Operation {
         thread_local! {
@@ -333,6 +348,7 @@ fn cached<const N: usize>(
             digest: key::of_name(full),
             cost: AtomicU8::new(UNKNOWN),
             memo: AtomicU8::new(Memo::Auto as u8),
+            output: std::sync::OnceLock::new(),
             ready_after: AtomicU64::new(0),
             kernel: OnceLock::new(),
         }))

@@ -224,6 +224,9 @@ where
     R: Value,
     F: Fn(A::Values) -> R + Send + Sync + 'static,
 {
+    // Named in the messages of a force whose values cross processes.
+    #[cfg(feature = "cluster")]
+    op.operation.note_output(std::any::type_name::<R>());
     task_erased(
         op,
         args,

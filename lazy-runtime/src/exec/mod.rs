@@ -63,6 +63,21 @@ pub(crate) fn run_nodes(roots: &[Arc<Node>]) -> Result<Vec<Erased>, Error> {
     plan.into_results()
 }
 
+/// A force whose plan `drive` runs instead of a scheduler (a force across processes): it
+/// may run the plan's tasks, or complete them with values computed elsewhere
+/// ([`Plan::complete_with`]). Input changes wait while it runs, as for [`force`]. Returns
+/// what `drive` returns and the requested values.
+pub(crate) fn force_with<R>(
+    roots: &[Arc<Node>],
+    drive: impl FnOnce(&Plan<'_>) -> R,
+) -> (R, Result<Vec<Erased>, Error>) {
+    let _held = (!inside_a_run()).then(revision::hold_changes);
+    let arena = Arena::new();
+    let plan = Plan::build(roots, &arena, run_nodes);
+    let outcome = drive(&plan);
+    (outcome, plan.into_results())
+}
+
 /// A conditional's chosen `branch`, from inside the conditional's run (`conditional` names
 /// it). In a plan's task, the conditional suspends: the plan adds the branch's tasks to
 /// the ones it runs, and resumes the conditional when they have run (so recursion through

@@ -267,6 +267,55 @@ impl<'a> Plan<'a> {
         self.completed(level, i, ready);
     }
 
+    /// The number of the plan's first tasks (those a conditional adds come after them).
+    pub(crate) fn base_len(&self) -> usize {
+        self.base.len()
+    }
+
+    /// The node of first task `i`, and whether its value was requested.
+    pub(crate) fn base_node(&self, i: usize) -> (&'a Arc<Node>, bool) {
+        let t = &self.base.list[i];
+        (t.node, t.is_root)
+    }
+
+    /// The readers of first task `i` among the first tasks.
+    pub(crate) fn base_readers(&self, i: usize) -> &[u32] {
+        self.base.readers(i)
+    }
+
+    /// The first task whose result running `task` stored, if any: `task` itself unless it
+    /// suspended, or the conditional that resuming a branch completed.
+    pub(crate) fn completes(&self, task: TaskId) -> Option<usize> {
+        let (level, i) = self.locate(task);
+        match level {
+            None => {
+                let node = self.base.list[i].node;
+                (node.lock().status() != crate::graph::Status::Suspended).then_some(i)
+            }
+            Some(segment) if i == segment.tasks.len() && segment.parent.is_none() => {
+                Some(segment.conditional)
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Completes first task `i` with a result computed elsewhere (another process), as its
+    /// run would have, without running it, and pushes the tasks that became ready.
+    pub(crate) fn complete_with(
+        &self,
+        i: usize,
+        result: Result<Erased, Error>,
+        ready: &mut Vec<TaskId>,
+    ) {
+        let t = &self.base.list[i];
+        let plan_claims = t.claims.swap(false, Ordering::AcqRel);
+        run::complete_with(t.node, plan_claims, result.clone());
+        if t.is_root {
+            let _ = t.result.set(result);
+        }
+        self.completed(&None, i, ready);
+    }
+
     /// The requested values, in order.
     pub(crate) fn into_results(mut self) -> Result<Vec<Erased>, Error> {
         let roots = std::mem::take(&mut self.roots);

@@ -193,6 +193,11 @@ impl Node {
         self.compute.is_none()
     }
 
+    /// Whether the node is in the folding table (keyed by content, not by identity).
+    pub(crate) fn is_interned(&self) -> bool {
+        self.inputs.interned()
+    }
+
     /// Whether the value is computed and may be used as it is.
     pub(crate) fn is_fresh(&self) -> bool {
         self.lock().is_fresh()

@@ -339,6 +339,28 @@ impl Node {
         st.value.replace(value)
     }
 
+    /// The stored result, if the node has one: its value (if kept) or its error.
+    pub(crate) fn result(&self) -> Option<Result<Erased, Error>> {
+        let st = self.lock();
+        match st.status {
+            Status::Ready => st.value.clone().map(Ok),
+            Status::Failed => st.error.clone().map(Err),
+            _ => None,
+        }
+    }
+
+    /// Drops a task's computed value, as if it had never run, and returns it to drop
+    /// after unlocking: the node is computed again when it is next needed. A force across
+    /// processes leaves every process with the same state this way (see `cluster`).
+    pub(crate) fn forget(&self) -> Option<Erased> {
+        let mut st = self.lock();
+        if st.status == Status::Ready && !st.stale && !self.is_leaf() {
+            st.status = Status::Pending;
+            return st.value.take();
+        }
+        None
+    }
+
     /// Marks the value stale; returns `false` if it was already (its dependents were
     /// marked when it became so).
     pub(crate) fn mark_stale(&self) -> bool {
