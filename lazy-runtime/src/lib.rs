@@ -26,6 +26,7 @@
 //! 1  key (Key, Fingerprint)   op (Op and the per-operation registry)   error   stats
 //!
 //!    oz: by-need values, dataflow variables, streams; on their own suspensions, beside it all
+//!    persist: the disk cache (index, object files, codecs); on its own, imports nothing else
 //! ```
 
 #![warn(missing_docs)]
@@ -44,6 +45,7 @@ pub mod lift;
 mod op;
 mod outputs;
 pub mod oz;
+pub mod persist;
 pub mod spin;
 mod stats;
 pub mod task;

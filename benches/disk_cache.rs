@@ -1,0 +1,2 @@
+//! Store and load throughput of the disk cache.
+fn main() {}
