@@ -57,5 +57,6 @@ pub use error::CacheError;
 pub use maintain::{GcReport, Stats, VerifyReport};
 pub use options::{CACHE_BUDGET_ENV, CACHE_DIR_ENV, Options, default_dir};
 pub use raw::{RawElement, RawLe};
+pub use record::ENTRY_OVERHEAD;
 pub use report::{Damage, Events};
-pub use store::{DiskCache, ENTRY_OVERHEAD};
+pub use store::DiskCache;

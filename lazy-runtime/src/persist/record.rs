@@ -11,6 +11,10 @@ const FORMAT: u8 = 1;
 /// Bytes before an inline value.
 pub(super) const HEADER: usize = 58;
 
+/// Bytes each entry counts against the budget on top of its value: its index record and
+/// file-system overhead, roughly.
+pub const ENTRY_OVERHEAD: u64 = 128;
+
 /// Where an entry's value is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Place {
@@ -69,7 +73,7 @@ impl Record {
 
     /// The bytes the entry counts against the budget.
     pub(super) fn cost(&self) -> u64 {
-        self.len + super::ENTRY_OVERHEAD
+        self.len + ENTRY_OVERHEAD
     }
 }
 

@@ -13,12 +13,8 @@ use super::error::CacheError;
 use super::index::{Index, Removed};
 use super::object::{self, ReadError};
 use super::options::{Options, default_dir};
-use super::record::{Place, Record, checksum};
+use super::record::{ENTRY_OVERHEAD, Place, Record, checksum};
 use super::report::{Damage, Reporter};
-
-/// Bytes each entry counts against the budget on top of its value: its index record and
-/// file-system overhead, roughly.
-pub const ENTRY_OVERHEAD: u64 = 128;
 
 /// A persistent cache of values on disk, keyed by 32-byte digests.
 ///

@@ -37,7 +37,9 @@ fn key(n: u8) -> [u8; 32] {
 }
 
 fn big(n: usize) -> Vec<f64> {
-    (0..u32::try_from(n).unwrap()).map(|i| f64::from(i) * 0.5).collect()
+    (0..u32::try_from(n).unwrap())
+        .map(|i| f64::from(i) * 0.5)
+        .collect()
 }
 
 /// The object file of the entry under `key`.

@@ -1,2 +1,0 @@
-//! Store and load throughput of the disk cache.
-fn main() {}
