@@ -27,6 +27,7 @@
 //!
 //!    cmp (comparisons as nodes, above lift);  collect (collections of Lazy, above task);
 //!    oz: by-need values, dataflow variables, streams; on their own suspensions, beside it all
+//!    persist: the disk cache (index, object files, codecs); on its own, imports nothing else
 //! ```
 
 #![warn(missing_docs)]
@@ -52,6 +53,7 @@ pub mod observe;
 mod op;
 mod outputs;
 pub mod oz;
+pub mod persist;
 pub mod spin;
 mod stats;
 pub mod task;
