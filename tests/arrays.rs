@@ -169,7 +169,7 @@ fn a_shape_mismatch_names_the_operator_and_both_shapes() {
         "{message}"
     );
     assert!(
-        message.contains("add<fn(Array<f64, Ix1>, Array<f64, Ix1>) -> Array<f64, Ix1>>"),
+        message.contains("add<(Array<f64, Ix1>, Array<f64, Ix1>)>"),
         "{message}"
     );
     assert!(message.len() < 300, "{message}");

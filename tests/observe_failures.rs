@@ -80,17 +80,21 @@ fn an_ndarray_addition_is_named_by_its_operands() {
     let b = Lazy::new(Arr::from(vec![1, 2]));
     let sum = plus(&a, &b);
     let error = try_strict(&sum).unwrap_err();
-    assert_eq!(error.task(), "add<(Array1<i64>, Array1<i64>)>", "{error}");
+    assert_eq!(
+        error.task(),
+        "add<(Array<i64, Ix1>, Array<i64, Ix1>)>",
+        "{error}"
+    );
     let graph = sum.graph();
     let dict = graph.task_dict();
     assert!(
-        dict.contains("(add<(Array1<i64>, Array1<i64>)>, 'Array1-"),
+        dict.contains("(add<(Array<i64, Ix1>, Array<i64, Ix1>)>, 'Array1-"),
         "{dict}"
     );
     assert!(dict.contains("<Array1<i64> leaf>"), "{dict}");
     let dot = graph.to_dot();
     assert!(
-        dot.contains("label=\"add<(Array1<i64>, Array1<i64>)>\\n"),
+        dot.contains("label=\"add<(Array<i64, Ix1>, Array<i64, Ix1>)>\\n"),
         "{dot}"
     );
     for text in [&dict, &dot, &error.to_string()] {

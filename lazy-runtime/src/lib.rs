@@ -33,11 +33,11 @@
 #![warn(missing_docs)]
 
 mod batch;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod cmp;
 mod collect;
 mod elementwise;
-#[cfg(feature = "cluster")]
-pub mod cluster;
 mod error;
 mod exec;
 mod force;

@@ -112,13 +112,17 @@ mod tests {
     use crate::task::{Op, task};
     use crate::{Lazy, strict};
 
+    /// Elements of the arrays: 800 KB, large enough that `strict` moves a fast result out
+    /// rather than keeping it in the memo store and returning a copy.
+    const N: i64 = 100_000;
+
     /// An array computed by a task, which records where its buffer is in `at`. Not kept
     /// by the memo store: a kept value is shared with the store, so its reader could not
     /// take its buffer.
     fn counted(name: &'static str, at: &'static AtomicUsize) -> Lazy<Array1<i64>> {
         task(
             Op::function(name).memo(crate::task::Memo::Never),
-            (Lazy::new(1000_i64),),
+            (Lazy::new(N),),
             move |(n,): (i64,)| {
                 let a = Array1::from_iter(0..n);
                 at.store(a.as_ptr() as usize, Ordering::SeqCst);
@@ -135,7 +139,7 @@ mod tests {
             &t + &t
         };
         let r = strict(r);
-        assert_eq!(r, Array1::from_iter((0..1000).map(|x| x + x)));
+        assert_eq!(r, Array1::from_iter((0..N).map(|x| x + x)));
         assert_eq!(
             r.as_ptr() as usize,
             AT.load(Ordering::SeqCst),
@@ -148,8 +152,8 @@ mod tests {
         static AT: AtomicUsize = AtomicUsize::new(0);
         let t = counted("lift::test::shared", &AT);
         let r = &t - &t;
-        assert_eq!(strict(&r), Array1::<i64>::zeros(1000));
-        assert_eq!(strict(&t), Array1::from_iter(0..1000));
+        assert_eq!(strict(&r), Array1::<i64>::zeros(100_000));
+        assert_eq!(strict(&t), Array1::from_iter(0..N));
         assert_ne!(strict(&r).as_ptr() as usize, AT.load(Ordering::SeqCst));
     }
 }
