@@ -74,10 +74,10 @@ pub use oz::stream;
 ///
 /// A value goes to the store when nothing can ask for it any more (its last handle is
 /// dropped, its last reader has read it); a node built later with the same key finds it
-/// there when a force plans it. What is kept is chosen per operation ([`Memo`]): `#[lazy]`
+/// there when a force plans it. What is kept is chosen per operation ([`Memo`](memo::Memo)): `#[lazy]`
 /// functions always, task-API operations when a run takes a microsecond or more, and
-/// `#[lazy(no_memo)]` functions never. Under the budget ([`set_budget`], [`BUDGET_ENV`],
-/// [`DEFAULT_BUDGET`]), eviction keeps what is expensive to recompute per byte
+/// `#[lazy(no_memo)]` functions never. Under the budget ([`set_budget`](memo::set_budget), [`BUDGET_ENV`](memo::BUDGET_ENV),
+/// [`DEFAULT_BUDGET`](memo::DEFAULT_BUDGET)), eviction keeps what is expensive to recompute per byte
 /// (GreedyDual-Size). [`Lazy::persist`] pins a value beyond the budget.
 ///
 /// # Examples
