@@ -254,6 +254,10 @@ pub(crate) fn offer(offer: Offer, consumed: bool) {
         return;
     }
     let budget = budget() / SHARDS;
+    if budget <= ENTRY_OVERHEAD {
+        // Off (or nothing fits): measuring the value would be wasted.
+        return;
+    }
     let bytes = size::of(&*offer.value) + ENTRY_OVERHEAD;
     let cost = offer.elapsed.map_or(1, |e| {
         u64::try_from(e.as_nanos()).unwrap_or(u64::MAX).max(1)
