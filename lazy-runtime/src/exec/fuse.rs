@@ -30,19 +30,17 @@ use crate::stats;
 /// Groups the element-wise tasks of `tasks` into regions (see the module docs).
 pub(super) fn assign(tasks: &mut Tasks<'_>) {
     let n = tasks.len();
-    let fusable: Vec<bool> = tasks
-        .list
-        .iter()
-        .map(|t| {
-            t.reads_inputs
-                && t.node.op.kernel().is_some()
-                && !t.node.is_volatile()
-                && !t.node.has_executor()
-        })
-        .collect();
-    if !fusable.iter().any(|&f| f) {
+    let is_fusable = |t: &super::tasks::Task<'_>| {
+        t.reads_inputs
+            && t.node.op.kernel().is_some()
+            && !t.node.is_volatile()
+            && !t.node.has_executor()
+    };
+    // Most plans have no element-wise task: they pay one walk, and no allocation.
+    if !tasks.list.iter().any(is_fusable) {
         return;
     }
+    let fusable: Vec<bool> = tasks.list.iter().map(is_fusable).collect();
     // Readers come after their inputs: walking backwards, a task's readers have their
     // regions already.
     let mut region: Vec<Option<u32>> = vec![None; n];

@@ -98,11 +98,11 @@ impl<'a> Tasks<'a> {
         let mut stack: Vec<(&'a Arc<Node>, bool)> = Vec::new();
         for root in roots {
             let mut st = root.lock();
-            let restored = root.restore_fresh(&mut st);
+            let gave_up_claims = root.restore_fresh(&mut st);
             if st.is_fresh() {
                 found.push(Root::Value(st.fresh_value()));
                 drop(st);
-                if restored == Some(true) {
+                if gave_up_claims {
                     root.release_input_claims();
                 }
             } else {
@@ -121,11 +121,11 @@ impl<'a> Tasks<'a> {
                 continue;
             }
             let mut st = node.lock();
-            let restored = node.restore_fresh(&mut st);
+            let gave_up_claims = node.restore_fresh(&mut st);
             match st.status() {
                 _ if st.is_fresh() => {
                     drop(st);
-                    if restored == Some(true) {
+                    if gave_up_claims {
                         node.release_input_claims();
                     }
                     marks.set(node, READY);

@@ -203,8 +203,19 @@ fn parse_bytes(text: &str) -> Option<usize> {
     digits.trim().parse::<usize>().ok()?.checked_mul(unit)
 }
 
-/// The value kept for `key`, if any.
+/// The value kept for `key`, if any, for a node that takes it instead of running (counted
+/// as a hit or a miss).
 pub(crate) fn lookup(key: &Key) -> Option<Hit> {
+    find(key, true)
+}
+
+/// The value kept for `key`, if any, for an early cut-off comparison: a use of the entry,
+/// but neither a hit nor a miss.
+pub(crate) fn previous(key: &Key) -> Option<Hit> {
+    find(key, false)
+}
+
+fn find(key: &Key, counted: bool) -> Option<Hit> {
     if ENTRIES.load(Ordering::Relaxed) == 0 {
         return None;
     }
@@ -215,10 +226,14 @@ pub(crate) fn lookup(key: &Key) -> Option<Hit> {
         .and_then(|m| m.get(key))
         .map(|e| (e.cost, e.bytes, e.rank))
     else {
-        MISSES.fetch_add(1, Ordering::Relaxed);
+        if counted {
+            MISSES.fetch_add(1, Ordering::Relaxed);
+        }
         return None;
     };
-    HITS.fetch_add(1, Ordering::Relaxed);
+    if counted {
+        HITS.fetch_add(1, Ordering::Relaxed);
+    }
     // A use restores the entry's priority to the current inflation plus its worth.
     let rank = rank.map(|(p, n)| {
         shard.order.remove(&(p, n, *key));
@@ -236,14 +251,17 @@ pub(crate) fn lookup(key: &Key) -> Option<Hit> {
     })
 }
 
-/// Whether a value of this run time is worth offering at all under `policy` (before
-/// measuring its size).
+/// Whether a value of this run time is worth offering at all under `policy`, with the
+/// store's budget (before measuring its size): callers that would copy a value to offer
+/// it ask first.
 pub(crate) fn worth_keeping(policy: Memo, elapsed: Option<Duration>) -> bool {
-    match policy {
+    let wanted = match policy {
         Memo::Never => false,
         Memo::Always => true,
         Memo::Auto => elapsed.is_some_and(|e| e >= MIN_RUN),
-    }
+    };
+    // Off (or nothing fits): measuring the value would be wasted.
+    wanted && budget() / SHARDS > ENTRY_OVERHEAD
 }
 
 /// Keeps a released value, if it is worth its bytes; evicts what it displaces. With
@@ -254,10 +272,6 @@ pub(crate) fn offer(offer: Offer, consumed: bool) {
         return;
     }
     let budget = budget() / SHARDS;
-    if budget <= ENTRY_OVERHEAD {
-        // Off (or nothing fits): measuring the value would be wasted.
-        return;
-    }
     let bytes = size::of(&*offer.value) + ENTRY_OVERHEAD;
     let cost = offer.elapsed.map_or(1, |e| {
         u64::try_from(e.as_nanos()).unwrap_or(u64::MAX).max(1)
@@ -405,11 +419,6 @@ pub fn stats() -> MemoStats {
         stats.evictions += shard.evictions;
     }
     stats
-}
-
-/// Whether any value at all is kept (a hint: another thread may change it at once).
-pub(crate) fn is_empty() -> bool {
-    ENTRIES.load(Ordering::Relaxed) == 0
 }
 
 thread_local! {

@@ -244,7 +244,7 @@ impl Node {
             let st = self.lock();
             st.value.clone().map(|v| (v, st.changed_at))
         };
-        kept.or_else(|| memo::lookup(&self.key).map(|hit| (hit.value, hit.changed_at)))
+        kept.or_else(|| memo::previous(&self.key).map(|hit| (hit.value, hit.changed_at)))
     }
 
     /// Returns the value replaced, to drop once the lock is released, and the new one if
@@ -291,25 +291,26 @@ impl Node {
 
     /// Gives a pending node the value the memo store keeps for its key, if any: fresh for
     /// a node over no input cell (its value never changes), stale for one over input
-    /// cells, to be verified against its inputs before use. `None` if it did not; if it
-    /// did, whether the node gave up the claims it took on its inputs when it was built
-    /// (a fresh node's task will not run): the caller gives them back after unlocking.
-    pub(crate) fn restore_fresh(&self, st: &mut State) -> Option<bool> {
+    /// cells, to be verified against its inputs before use. Returns whether the node, now
+    /// fresh, gave up the claims it took on its inputs when it was built (its task will
+    /// not run): the caller gives them back after unlocking.
+    pub(crate) fn restore_fresh(&self, st: &mut State) -> bool {
         if st.status != Status::Pending
             || self.is_leaf()
-            || memo::is_empty()
             || self.op.memo() == crate::op::Memo::Never
         {
-            return None;
+            return false;
         }
-        let hit = memo::lookup(&self.key)?;
+        let Some(hit) = memo::lookup(&self.key) else {
+            return false;
+        };
         st.status = Status::Ready;
         st.value = Some(hit.value);
         st.elapsed = Some(hit.elapsed);
         st.changed_at = hit.changed_at;
         st.verified_at = hit.verified_at;
         st.stale = self.is_volatile();
-        Some(!st.stale && st.take_claims())
+        !st.stale && st.take_claims()
     }
 
     /// Marks a stale value as still right (none of its inputs changed) and returns it.
