@@ -100,6 +100,10 @@ pub use lazy_macros::{Fingerprint, autodask, comp, lazy, lazy_stream};
 #[doc(inline)]
 pub use lazy_runtime::{cmp, inspect, memo, observe, oz, scheduling, spin, stream, task};
 
+/// The disk cache: values of `#[lazy(cache)]` functions kept across runs and processes
+/// (`docs/caching.md`). Open one with [`cache::open`] or `$LAZY_CACHE_DIR`.
+pub use lazy_runtime::persist as cache;
+
 /// The same program on several processes or hosts, on timely's mesh (`docs/cluster.md`).
 #[cfg(feature = "cluster")]
 pub use lazy_runtime::cluster;

@@ -3,6 +3,7 @@
 //! ```text
 //! #[lazy]            #[lazy(impure)]       #[lazy(spin)]      #[lazy(no_memo)]
 //! #[autodask]        #[autodask(inline)]   #[autodask(no_memo)]
+//! #[lazy(cache)]     #[lazy(cache(auto))]  #[lazy(cache(salt = "v2"))]   #[autodask(cache)]
 //! ```
 //!
 //! Unknown keys and duplicates are errors; a misspelt key gets a suggestion.
@@ -32,8 +33,8 @@ impl Macro {
     /// The arguments this attribute accepts.
     fn accepted(self) -> &'static [&'static str] {
         match self {
-            Macro::Lazy => &["impure", "spin", "no_memo"],
-            Macro::Autodask => &["inline", "no_memo"],
+            Macro::Lazy => &["impure", "spin", "no_memo", "cache"],
+            Macro::Autodask => &["inline", "no_memo", "cache"],
         }
     }
 }
@@ -50,6 +51,18 @@ pub(crate) struct Args {
     pub(crate) spin: Option<Span>,
     /// `no_memo`: released values are not kept in the memo store.
     pub(crate) no_memo: Option<Span>,
+    /// `cache`: values are stored in the program's disk cache.
+    pub(crate) cache: Option<Cache>,
+}
+
+/// `cache`, `cache(auto)`, `cache(salt = "…")`, `cache(auto, salt = "…")`.
+#[derive(Debug, Clone)]
+pub(crate) struct Cache {
+    pub(crate) span: Span,
+    /// Store a value only when computing it took longer than reading it back would.
+    pub(crate) auto: bool,
+    /// Part of the code fingerprint: changing it misses the function's stored values.
+    pub(crate) salt: String,
 }
 
 impl Args {
@@ -60,8 +73,29 @@ impl Args {
             impure: None,
             spin: None,
             no_memo: None,
+            cache: None,
         };
         syn::meta::parser(|meta| args.parse_one(&meta)).parse2(tokens)?;
+        if let Some(cache) = &args.cache {
+            let conflict = if args.inline.is_some() {
+                Some(
+                    "`cache` cannot be combined with `inline`: an inlined function has no node of its own to store; mark the functions it calls, or drop `inline`",
+                )
+            } else if args.impure.is_some() {
+                Some(
+                    "`cache` cannot be combined with `impure`: an impure call may give another value in the next run, so its values are never stored",
+                )
+            } else if args.spin.is_some() {
+                Some(
+                    "`cache` cannot be combined with `spin`: a spin task waits on the world outside the graph, so its values are never stored",
+                )
+            } else {
+                None
+            };
+            if let Some(message) = conflict {
+                return Err(syn::Error::new(cache.span, message));
+            }
+        }
         if let Some(span) = args.no_memo {
             if args.inline.is_some() {
                 return Err(syn::Error::new(
@@ -105,6 +139,16 @@ impl Args {
             );
         };
         let name = ident.to_string();
+        if name == "cache" {
+            return self.parse_cache(ident, meta);
+        }
+        if name == "persist" {
+            bail!(
+                ident,
+                "to store values on disk, write {}; `persist` is the name of `Lazy::persist`, which pins one value in memory",
+                attr.replace(']', "(cache)]")
+            );
+        }
         let slot = match (self.attr, name.as_str()) {
             (Macro::Autodask, "inline") => &mut self.inline,
             (Macro::Lazy, "impure") => &mut self.impure,
@@ -133,6 +177,57 @@ impl Args {
             );
         }
         *slot = Some(ident.span());
+        Ok(())
+    }
+}
+
+impl Args {
+    /// `cache`, with its optional list: `auto` and `salt = "…"`.
+    fn parse_cache(&mut self, ident: &syn::Ident, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+        let attr = self.attr.attr();
+        if self.cache.is_some() {
+            bail!(ident, "duplicate argument `cache` to {attr}");
+        }
+        let mut cache = Cache {
+            span: ident.span(),
+            auto: false,
+            salt: String::new(),
+        };
+        if meta.input.peek(syn::Token![=]) {
+            bail!(
+                ident,
+                "`cache` takes a list, not a value: write `cache`, `cache(auto)` or `cache(salt = \"v2\")`"
+            );
+        }
+        if meta.input.peek(syn::token::Paren) {
+            let (mut auto, mut salt) = (false, false);
+            meta.parse_nested_meta(|inner| {
+                if inner.path.is_ident("auto") {
+                    if auto {
+                        bail!(inner.path, "duplicate `auto` in `cache(…)`");
+                    }
+                    auto = true;
+                    cache.auto = true;
+                    Ok(())
+                } else if inner.path.is_ident("salt") {
+                    if salt {
+                        bail!(inner.path, "duplicate `salt` in `cache(…)`");
+                    }
+                    salt = true;
+                    let value: syn::LitStr = inner.value()?.parse().map_err(|e| {
+                        syn::Error::new(e.span(), "the salt is a string: `salt = \"v2\"`")
+                    })?;
+                    cache.salt = value.value();
+                    Ok(())
+                } else {
+                    bail!(
+                        inner.path,
+                        "unknown argument to `cache(…)`; expected `auto` or `salt = \"…\"`"
+                    )
+                }
+            })?;
+        }
+        self.cache = Some(cache);
         Ok(())
     }
 }
@@ -179,7 +274,42 @@ mod tests {
         );
         assert_eq!(
             parse(Macro::Lazy, quote!(inline)).unwrap_err(),
-            "unknown argument `inline` to #[lazy]; expected `impure`, `spin` or `no_memo`"
+            "unknown argument `inline` to #[lazy]; expected `impure`, `spin`, `no_memo` or `cache`"
+        );
+    }
+
+    #[test]
+    fn cache_takes_auto_and_a_salt() {
+        let plain = parse(Macro::Lazy, quote!(cache)).unwrap().cache.unwrap();
+        assert!(!plain.auto && plain.salt.is_empty());
+        let full = parse(Macro::Autodask, quote!(cache(auto, salt = "v2")))
+            .unwrap()
+            .cache
+            .unwrap();
+        assert!(full.auto);
+        assert_eq!(full.salt, "v2");
+        assert_eq!(
+            parse(Macro::Lazy, quote!(cache(salt = 2))).unwrap_err(),
+            "the salt is a string: `salt = \"v2\"`"
+        );
+        assert_eq!(
+            parse(Macro::Lazy, quote!(cache(fast))).unwrap_err(),
+            "unknown argument to `cache(…)`; expected `auto` or `salt = \"…\"`"
+        );
+        assert!(
+            parse(Macro::Lazy, quote!(persist))
+                .unwrap_err()
+                .starts_with("to store values on disk, write #[lazy(cache)]")
+        );
+        assert!(
+            parse(Macro::Lazy, quote!(impure, cache))
+                .unwrap_err()
+                .starts_with("`cache` cannot be combined with `impure`")
+        );
+        assert!(
+            parse(Macro::Autodask, quote!(inline, cache))
+                .unwrap_err()
+                .starts_with("`cache` cannot be combined with `inline`")
         );
     }
 

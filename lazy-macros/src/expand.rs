@@ -16,13 +16,26 @@ use crate::{hygiene, paths};
 
 pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
     match &lowering.kind {
-        Kind::Task { impure, no_memo }
-            if lowering.function.receiver.is_some() || lowering.function.names_self =>
-        {
-            expand_method_task(&lowering.function, &op_constructor(*impure, *no_memo))
-        }
-        Kind::Task { impure, no_memo } => {
-            expand_task(&lowering.function, &op_constructor(*impure, *no_memo))
+        Kind::Task {
+            impure,
+            no_memo,
+            cache,
+        } => {
+            let op = op_constructor(*impure, *no_memo);
+            let code = (!*impure).then(|| code_fingerprint(&lowering.function, cache.as_ref()));
+            let persisted = cache
+                .as_ref()
+                .map(|cache| persisted(&lowering.function, cache));
+            let op = OpTokens {
+                constructor: &op,
+                code: code.as_ref(),
+                persisted: persisted.as_ref(),
+            };
+            if lowering.function.receiver.is_some() || lowering.function.names_self {
+                expand_method_task(&lowering.function, &op)
+            } else {
+                expand_task(&lowering.function, &op)
+            }
         }
         Kind::Inline { body, names } => {
             let mut rewriter = Rewriter::default();
@@ -40,9 +53,61 @@ pub(crate) fn expand(lowering: &Lowering<'_>) -> TokenStream {
     }
 }
 
+/// The parts of a task's operation expression: `Op::function(name, code).persisted::<R>(…)`.
+struct OpTokens<'a> {
+    /// `function`, `unmemoized` or `impure`.
+    constructor: &'a TokenStream,
+    /// The code fingerprint argument (pure functions only).
+    code: Option<&'a TokenStream>,
+    /// `.persisted::<R>(mode)` for `cache`.
+    persisted: Option<&'a TokenStream>,
+}
+
+impl OpTokens<'_> {
+    /// The operation, named by `name` (an expression giving the full name).
+    fn build(&self, name: &TokenStream) -> TokenStream {
+        let private = paths::private();
+        let constructor = self.constructor;
+        let code = self.code.map(|code| quote!(, #code));
+        let persisted = self.persisted;
+        quote!(#private::Op::#constructor(#name #code) #persisted)
+    }
+}
+
+/// `Code { tokens, krate, version }`: the function's code fingerprint (`code.rs`).
+fn code_fingerprint(function: &Function<'_>, cache: Option<&crate::args::Cache>) -> TokenStream {
+    let private = paths::private();
+    let tokens = crate::code::of_function(function.item, cache.map_or("", |c| c.salt.as_str()));
+    quote! {
+        #private::Code {
+            tokens: #tokens,
+            krate: ::core::option_env!("CARGO_PKG_NAME"),
+            version: ::core::option_env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// `.persisted::<R>(mode)`, spanned on the return type, so that a type the disk cache cannot
+/// store is reported there (with `Persist`'s message).
+fn persisted(function: &Function<'_>, cache: &crate::args::Cache) -> TokenStream {
+    let private = paths::private();
+    let output = function
+        .output
+        .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+    let span = function
+        .output
+        .map_or(cache.span, syn::spanned::Spanned::span);
+    let mode = if cache.auto {
+        quote!(Auto)
+    } else {
+        quote!(Always)
+    };
+    quote::quote_spanned!(span=> .persisted::<#output>(#private::Persistence::#mode))
+}
+
 /// `#[lazy]`, `#[autodask]`: the body moves, unchanged, into an inner function that one task
 /// node calls on its inputs' values.
-fn expand_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
+fn expand_task(function: &Function<'_>, op: &OpTokens<'_>) -> TokenStream {
     let private = paths::private();
     let into_lazy = paths::into_lazy();
     let ItemFn {
@@ -66,13 +131,14 @@ fn expand_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
     if let Some(handle) = function.spin {
         // `#[lazy(spin)]`: the runtime hands each run its own `Spin` handle.
         let spin = hygiene::local("__lazy_spin");
+        let spin_op = op.build(&quote!(::core::any::type_name_of_val(&#body_fn #turbofish)));
         let body = user_braces(
             function,
             quote! {
                 #[doc(hidden)]
                 fn #body_fn #inner_generics (#handle, #(#inner_params),*) #output #where_clause #block
                 #private::spin_task(
-                    #private::Op::#op(::core::any::type_name_of_val(&#body_fn #turbofish)),
+                    #spin_op,
                     (#(#into_lazy::into_lazy(#names),)*),
                     |#spin, (#(#names,)*)| #body_fn #turbofish (#spin, #(#names),*),
                 )
@@ -84,13 +150,14 @@ fn expand_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
         };
     }
     let cutoff = cutoff(function);
+    let op = op.build(&quote!(::core::any::type_name_of_val(&#body_fn #turbofish)));
     let body = user_braces(
         function,
         quote! {
             #[doc(hidden)]
             fn #body_fn #inner_generics (#(#inner_params),*) #output #where_clause #block
             #private::task_with_cutoff(
-                #private::Op::#op(::core::any::type_name_of_val(&#body_fn #turbofish)),
+                #op,
                 (#(#into_lazy::into_lazy(#names),)*),
                 |(#(#names,)*)| #body_fn #turbofish (#(#names),*),
                 #cutoff,
@@ -142,7 +209,7 @@ fn op_constructor(impure: bool, no_memo: bool) -> TokenStream {
 /// `#[lazy]` on a method taking `self`, or on any function naming `Self`: an inner function
 /// cannot see the impl's `Self`, so the body stays in the task's closure (with `self`
 /// renamed), and an empty inner function generic over `Self` names the operation.
-fn expand_method_task(function: &Function<'_>, op: &TokenStream) -> TokenStream {
+fn expand_method_task(function: &Function<'_>, op: &OpTokens<'_>) -> TokenStream {
     let private = paths::private();
     let into_lazy = paths::into_lazy();
     let ItemFn {
@@ -173,13 +240,14 @@ fn expand_method_task(function: &Function<'_>, op: &TokenStream) -> TokenStream 
     let (key_params, key_args) = key_generics(&sig.generics, true);
     let outer = outer_signature(function);
     let cutoff = cutoff(function);
+    let op = op.build(&quote!(::core::any::type_name_of_val(&#key_fn::<#key_args>)));
     let body = user_braces(
         function,
         quote! {
             #[doc(hidden)]
             fn #key_fn<#key_params>() {}
             #private::task_with_cutoff(
-                #private::Op::#op(::core::any::type_name_of_val(&#key_fn::<#key_args>)),
+                #op,
                 (#self_input #(#into_lazy::into_lazy(#names),)*),
                 |(#self_binding #(#patterns,)*)| -> #output #body,
                 #cutoff,

@@ -13,6 +13,7 @@
 
 mod analyse;
 mod args;
+mod code;
 mod error;
 mod expand;
 mod fallback;

@@ -311,6 +311,7 @@ mod tests {
             impure: None,
             spin: None,
             no_memo: None,
+            cache: None,
         };
         Function::from_syn(&args, item)
             .map(|f| f.params.len())

@@ -57,6 +57,19 @@ fn lazy_mul() {
 }
 
 #[test]
+fn lazy_cache() {
+    check(
+        Macro::Lazy,
+        quote!(cache(auto, salt = "v2")),
+        quote! {
+            /// Loads, once per program version.
+            pub fn load(n: u64) -> Vec<f64> { (0..n).map(|i| i as f64).collect() }
+        },
+        &expect_file!["snapshots/lazy_cache.rs"],
+    );
+}
+
+#[test]
 fn lazy_generic() {
     check(
         Macro::Lazy,

@@ -137,6 +137,7 @@ pub mod __private {
     pub use crate::lift;
     pub use crate::lift::{Captures, CutoffByEq, NoCutoff, Probe, select, select_in};
     pub use crate::op::MacroOp as Op;
+    pub use crate::op::{Code, Persistence};
     pub use crate::spin::spin_task;
     pub use crate::task::{ArgNodes, Args, task, task_with_cutoff};
     pub use crate::{Lazy, Value};

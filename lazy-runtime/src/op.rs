@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use crate::elementwise::Kernel;
 use crate::key;
+use crate::persist::{CacheError, DiskCache, Persist};
 
 /// The identity of an operation: a function's full path with its generic arguments, an
 /// operator with its operand types, or, for a method, field or struct literal of a
@@ -107,6 +108,47 @@ impl Op {
         self
     }
 
+    /// Stores this operation's values in the program's disk cache ([`crate::persist`]), so
+    /// that a later run of the program (or another process on the same cache) takes them
+    /// from there instead of running the task and what it reads. `T` is the type its tasks
+    /// return. Inert while no cache is open ([`crate::persist::open`]).
+    ///
+    /// A value is stored under its node's structural key, extended by the code fingerprints
+    /// of every annotated function below it and the program's salt
+    /// ([`crate::persist::set_salt`]). An operation built with this API has no code
+    /// fingerprint of its own: change the salt, or the operation's name, when its code
+    /// changes. The first call for an operation decides `T` and `mode`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use lazy_runtime::task::{Op, Persistence};
+    ///
+    /// let op = Op::function("app::load").persisted::<Vec<f64>>(Persistence::Always);
+    /// assert_eq!(op.name(), "app::load");
+    /// ```
+    #[must_use]
+    pub fn persisted<T: Persist + Send + Sync + 'static>(self, mode: Persistence) -> Op {
+        if self.operation.persist.get().is_none() {
+            let _ = self.operation.persist.set(Persisted {
+                mode,
+                type_name: std::any::type_name::<T>(),
+                put: put_erased::<T>,
+                get: get_erased::<T>,
+            });
+        }
+        self
+    }
+
+    /// Gives the operation its code fingerprint (a `#[lazy]` function's, from the macro),
+    /// unless it has one already.
+    fn with_code(self, code: Code) -> Op {
+        if self.operation.code.get().is_none() {
+            let _ = self.operation.code.set(code.digest());
+        }
+        self
+    }
+
     /// Records what the operation computes per element, if it is element-wise (decided by
     /// `describe` from its types, once per operation), and returns the kernel.
     pub(crate) fn elementwise(
@@ -136,16 +178,17 @@ impl Op {
 pub struct MacroOp;
 
 impl MacroOp {
-    /// A pure function's operation, its values always kept once released ([`Memo::Always`]).
+    /// A pure function's operation, its values always kept once released ([`Memo::Always`]),
+    /// with the function's code fingerprint.
     #[must_use]
-    pub fn function(name: &'static str) -> Op {
-        Op::function(name).memo(Memo::Always)
+    pub fn function(name: &'static str, code: Code) -> Op {
+        Op::function(name).memo(Memo::Always).with_code(code)
     }
 
     /// `#[lazy(no_memo)]`: a pure function whose values are never kept once released.
     #[must_use]
-    pub fn unmemoized(name: &'static str) -> Op {
-        Op::function(name).memo(Memo::Never)
+    pub fn unmemoized(name: &'static str, code: Code) -> Op {
+        Op::function(name).memo(Memo::Never).with_code(code)
     }
 
     /// `#[lazy(impure)]`: a fresh node at every call.
@@ -183,6 +226,92 @@ pub(crate) struct Operation {
     /// What the operation computes per element, for element-wise array operations: set
     /// once, from the operation's types, which its name spells.
     kernel: OnceLock<Option<Kernel>>,
+    /// How its values are stored in the disk cache, if they are ([`Op::persisted`]).
+    persist: OnceLock<Persisted>,
+    /// The code fingerprint of an annotated function (see [`MacroOp::function`]).
+    code: OnceLock<[u8; 32]>,
+}
+
+/// When an operation's values are stored in the disk cache (see [`Op::persisted`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Persistence {
+    /// Every value computed is stored (`#[lazy(cache)]`).
+    #[default]
+    Always,
+    /// A value is stored only when computing it took longer than reading it back would: at
+    /// least 200 µs plus one nanosecond per encoded byte (`#[lazy(cache(auto))]`).
+    Auto,
+}
+
+/// How one operation's values go to and come from the disk cache: its value type's codec,
+/// behind functions that take values type-erased.
+pub(crate) struct Persisted {
+    pub(crate) mode: Persistence,
+    /// The type the operation's values must have (for messages).
+    pub(crate) type_name: &'static str,
+    /// Stores a value (`None` when it is not of the declared type) under a key.
+    pub(crate) put: PutErased,
+    /// The value stored under a key, if any.
+    pub(crate) get: GetErased,
+}
+
+/// A value as [`Persisted::put`] takes it.
+pub(crate) type AnyValue = dyn std::any::Any + Send + Sync;
+/// Stores a value if the function it is given says its encoded length is worth it; `None`
+/// when the value is not of the declared type, else the length stored, if stored.
+type PutErased = fn(
+    &DiskCache,
+    &[u8; 32],
+    &AnyValue,
+    &mut dyn FnMut(usize) -> bool,
+) -> Option<Result<Option<usize>, CacheError>>;
+type GetErased = fn(&DiskCache, &[u8; 32]) -> Result<Option<std::sync::Arc<AnyValue>>, CacheError>;
+
+fn put_erased<T: Persist + 'static>(
+    cache: &DiskCache,
+    key: &[u8; 32],
+    value: &AnyValue,
+    worth: &mut dyn FnMut(usize) -> bool,
+) -> Option<Result<Option<usize>, CacheError>> {
+    let value = value.downcast_ref::<T>()?;
+    Some(cache.put_if::<T, T::Codec>(key, value, worth))
+}
+
+fn get_erased<T: Persist + Send + Sync + 'static>(
+    cache: &DiskCache,
+    key: &[u8; 32],
+) -> Result<Option<std::sync::Arc<AnyValue>>, CacheError> {
+    Ok(cache
+        .get_value::<T>(key)?
+        .map(|value| std::sync::Arc::new(value) as std::sync::Arc<AnyValue>))
+}
+
+/// An annotated function's code fingerprint, as the macros emit it
+/// (`__private::Code`): the digest of its tokens and salt, which the macro computed, and
+/// the crate it is in, which the compiler names.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Code {
+    /// The macro's digest of the function's signature and body tokens and its salt, in
+    /// hexadecimal.
+    pub tokens: &'static str,
+    /// `CARGO_PKG_NAME` of the crate, when built by cargo.
+    pub krate: Option<&'static str>,
+    /// `CARGO_PKG_VERSION` of the crate, when built by cargo.
+    pub version: Option<&'static str>,
+}
+
+impl Code {
+    /// The fingerprint: one digest of all three parts.
+    fn digest(self) -> [u8; 32] {
+        let mut hasher = blake3::Hasher::new_derive_key("lazy code fingerprint v1");
+        for part in [Some(self.tokens), self.krate, self.version] {
+            let part = part.unwrap_or("");
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        *hasher.finalize().as_bytes()
+    }
 }
 
 /// Whether released values of an operation's nodes are kept in the memo store
@@ -279,6 +408,16 @@ impl Operation {
         }
     }
 
+    /// How the operation's values are stored in the disk cache, if they are.
+    pub(crate) fn persisted(&self) -> Option<&Persisted> {
+        self.persist.get()
+    }
+
+    /// The code fingerprint of an annotated function's operation.
+    pub(crate) fn code(&self) -> Option<&[u8; 32]> {
+        self.code.get()
+    }
+
     /// What the operation computes per element, if it is element-wise.
     pub(crate) fn kernel(&self) -> Option<&Kernel> {
         self.kernel.get().and_then(Option::as_ref)
@@ -351,6 +490,8 @@ fn cached<const N: usize>(
             output: std::sync::OnceLock::new(),
             ready_after: AtomicU64::new(0),
             kernel: OnceLock::new(),
+            persist: OnceLock::new(),
+            code: OnceLock::new(),
         }))
     });
     cache.with(|cache| cache.borrow_mut().insert(id, operation));

@@ -30,7 +30,7 @@ use crate::force::Values;
 use crate::graph::{Compute, Erased, InputValues, Inputs, Node, SameValue, TaskInput, Volatile};
 use crate::key::Key;
 use crate::lazy::{Lazy, Value};
-pub use crate::op::{Memo, Op};
+pub use crate::op::{Memo, Op, Persistence};
 
 /// The nodes of a task's arguments, moved out of their handles. Opaque outside the runtime.
 pub struct ArgNodes(Inputs);

@@ -17,8 +17,13 @@ pub(crate) struct Lowering<'a> {
 #[derive(Debug)]
 pub(crate) enum Kind {
     /// `#[lazy]`, `#[autodask]`: the body runs unchanged inside one task node.
-    /// `no_memo`: the values are not kept in the memo store once released.
-    Task { impure: bool, no_memo: bool },
+    /// `no_memo`: the values are not kept in the memo store once released. `cache`: they
+    /// are stored in the program's disk cache.
+    Task {
+        impure: bool,
+        no_memo: bool,
+        cache: Option<crate::args::Cache>,
+    },
     /// `#[autodask(inline)]`: the body, as graph-building steps.
     Inline { body: Block, names: NameScope },
 }

@@ -53,6 +53,7 @@ impl<'a> Lowering<'a> {
                 kind: Kind::Task {
                     impure: args.impure.is_some(),
                     no_memo: args.no_memo.is_some(),
+                    cache: args.cache.clone(),
                 },
             });
         }

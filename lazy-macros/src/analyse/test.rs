@@ -13,6 +13,7 @@ fn inline() -> Args {
         impure: None,
         spin: None,
         no_memo: None,
+        cache: None,
     }
 }
 

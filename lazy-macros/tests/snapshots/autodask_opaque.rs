@@ -20,7 +20,14 @@ fn total(xs: impl ::lazy::IntoLazy<Vec<i64>>) -> ::lazy::Lazy<i64> {
         sum
     }
     ::lazy::__private::task_with_cutoff(
-        ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
+        ::lazy::__private::Op::function(
+            ::core::any::type_name_of_val(&__lazy_body),
+            ::lazy::__private::Code {
+                tokens: "4eb65e718aced1f70e5a721adaa31aa01c7d6f40d24903f92758a6df92bdc8d5",
+                krate: ::core::option_env!("CARGO_PKG_NAME"),
+                version: ::core::option_env!("CARGO_PKG_VERSION"),
+            },
+        ),
         (::lazy::IntoLazy::into_lazy(xs),),
         |(xs,)| __lazy_body(xs),
         {

@@ -16,6 +16,11 @@ fn square<T: ::core::ops::Mul<Output = T> + Copy + ::lazy::__private::Value>(
     ::lazy::__private::task_with_cutoff(
         ::lazy::__private::Op::function(
             ::core::any::type_name_of_val(&__lazy_body::<T>),
+            ::lazy::__private::Code {
+                tokens: "a47663c65adc214b138fc1a8bdd3613136e0ead8a873ec54f40afab2c8c1b986",
+                krate: ::core::option_env!("CARGO_PKG_NAME"),
+                version: ::core::option_env!("CARGO_PKG_VERSION"),
+            },
         ),
         (::lazy::IntoLazy::into_lazy(x),),
         |(x,)| __lazy_body::<T>(x),

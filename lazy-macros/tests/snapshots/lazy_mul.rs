@@ -17,7 +17,14 @@ pub fn mul(
         x * y
     }
     ::lazy::__private::task_with_cutoff(
-        ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
+        ::lazy::__private::Op::function(
+            ::core::any::type_name_of_val(&__lazy_body),
+            ::lazy::__private::Code {
+                tokens: "877436a943dbcbf5cc1344fa2a20aa49a650090f2a1d8e4c73e183ea6447aba4",
+                krate: ::core::option_env!("CARGO_PKG_NAME"),
+                version: ::core::option_env!("CARGO_PKG_VERSION"),
+            },
+        ),
         (::lazy::IntoLazy::into_lazy(x), ::lazy::IntoLazy::into_lazy(y)),
         |(x, y)| __lazy_body(x, y),
         {

@@ -17,7 +17,14 @@ fn area(
         w * h * scale
     }
     ::lazy::__private::task_with_cutoff(
-        ::lazy::__private::Op::function(::core::any::type_name_of_val(&__lazy_body)),
+        ::lazy::__private::Op::function(
+            ::core::any::type_name_of_val(&__lazy_body),
+            ::lazy::__private::Code {
+                tokens: "b1c527efdc51e9711e370128493022bb56174d6883de0b7427a82726c0c0e22e",
+                krate: ::core::option_env!("CARGO_PKG_NAME"),
+                version: ::core::option_env!("CARGO_PKG_VERSION"),
+            },
+        ),
         (::lazy::IntoLazy::into_lazy(__lazy_0), ::lazy::IntoLazy::into_lazy(scale)),
         |(__lazy_0, scale)| __lazy_body(__lazy_0, scale),
         {

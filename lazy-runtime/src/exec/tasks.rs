@@ -97,8 +97,7 @@ impl<'a> Tasks<'a> {
         let mut edges: Vec<(u32, u32)> = Vec::new();
         let mut stack: Vec<(&'a Arc<Node>, bool)> = Vec::new();
         for root in roots {
-            let mut st = root.lock();
-            let gave_up_claims = root.restore_fresh(&mut st);
+            let (st, gave_up_claims) = root.lock_restored();
             if st.is_fresh() {
                 found.push(Root::Value(st.fresh_value()));
                 drop(st);
@@ -120,8 +119,7 @@ impl<'a> Tasks<'a> {
             if tasks.slot(&marks, node).is_some() {
                 continue;
             }
-            let mut st = node.lock();
-            let gave_up_claims = node.restore_fresh(&mut st);
+            let (mut st, gave_up_claims) = node.lock_restored();
             match st.status() {
                 _ if st.is_fresh() => {
                     drop(st);

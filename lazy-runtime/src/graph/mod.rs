@@ -7,6 +7,7 @@ pub(crate) mod memo;
 #[cfg(all(test, loom))]
 mod model;
 mod node;
+mod persisted;
 pub(crate) mod revision;
 mod state;
 mod sync;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::executor::Executor;
 use super::memo;
 use super::node::Node;
+use super::persisted;
 use super::revision;
 use super::state::{State, Status};
 use super::sync::{MutexGuard, current_thread};
@@ -230,10 +231,19 @@ impl Node {
             // the value released next replaces it.
             memo::forget(&self.key);
         }
+        // A cached operation's value goes to disk after it is in the node, so that its
+        // readers need not wait for the write.
+        let to_disk = match &result {
+            Ok(value) if self.op.persisted().is_some() => Some(value.clone()),
+            _ => None,
+        };
         let (old, released) = self.store(result, elapsed, unchanged_since);
         drop(old);
         if let Some(offer) = released {
             memo::offer(offer, false);
+        }
+        if let Some(value) = to_disk {
+            persisted::store(self, &value, elapsed);
         }
     }
 
@@ -311,6 +321,38 @@ impl Node {
         st.verified_at = hit.verified_at;
         st.stale = self.is_volatile();
         !st.stale && st.take_claims()
+    }
+
+    /// Locks the node, after giving a pending node the value the memo store or the program's
+    /// disk cache keeps for it (see [`Node::restore_fresh`]); returns whether the node gave
+    /// up the claims on its inputs, to give back after unlocking.
+    ///
+    /// The disk is read without the lock, so that readers of the node's state (a release, a
+    /// plan of another thread) do not wait for it; two plans reading one node's value at
+    /// once both read it, and the first to lock installs it.
+    pub(crate) fn lock_restored(&self) -> (MutexGuard<'_, State>, bool) {
+        let mut st = self.lock();
+        let gave_up_claims = self.restore_fresh(&mut st);
+        if st.status != Status::Pending || persisted::candidate(self).is_none() {
+            return (st, gave_up_claims);
+        }
+        drop(st);
+        let loaded = persisted::load(self);
+        let mut st = self.lock();
+        let Some((value, elapsed)) = loaded else {
+            return (st, false);
+        };
+        if st.status != Status::Pending {
+            return (st, false);
+        }
+        let revision = revision::current();
+        st.status = Status::Ready;
+        st.value = Some(value);
+        st.elapsed = Some(elapsed);
+        st.changed_at = revision;
+        st.verified_at = revision;
+        let gave_up_claims = st.take_claims();
+        (st, gave_up_claims)
     }
 
     /// Marks a stale value as still right (none of its inputs changed) and returns it.

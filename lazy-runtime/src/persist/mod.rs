@@ -1,5 +1,30 @@
 //! A persistent cache of values on disk, shared by processes and runs.
 //!
+//! # The program's cache
+//!
+//! Functions marked `#[lazy(cache)]` store their values in the program's cache, opened by
+//! [`open`] (or [`open_default`], or `$LAZY_CACHE_DIR`), so that the next run of the program
+//! takes them from disk instead of running them and what they read (`docs/caching.md`):
+//!
+//! ```
+//! # let dir = std::env::temp_dir().join(format!("lazy-doc-mod-{}", std::process::id()));
+//! use lazy_runtime::task::{Op, Persistence, task};
+//! use lazy_runtime::{Lazy, persist, strict};
+//!
+//! persist::open(&dir)?;
+//! let total = |n: u64| {
+//!     let op = Op::function("doc::total").persisted::<u64>(Persistence::Always);
+//!     task(op, (Lazy::new(n),), |(n,): (u64,)| (1..=n).sum::<u64>())
+//! };
+//! assert_eq!(strict(total(1000)), 500_500);
+//! assert_eq!(persist::activity().stored, 1);
+//! # persist::close();
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! # Ok::<(), persist::CacheError>(())
+//! ```
+//!
+//! # The store
+//!
 //! A [`DiskCache`] maps 32-byte keys (structural keys, extended by whoever stores under them)
 //! to values. A value is stored with a [`Codec`]: [`Postcard`] (serde) for general values,
 //! [`RawLe`] for numeric arrays (their little-endian bytes, no per-element work). The
@@ -44,6 +69,7 @@ mod index;
 mod maintain;
 mod object;
 mod options;
+mod program;
 mod raw;
 mod record;
 mod report;
@@ -56,6 +82,10 @@ pub use codec::{Codec, Encoded, Persist, Postcard, TypeTag};
 pub use error::CacheError;
 pub use maintain::{GcReport, Stats, VerifyReport};
 pub use options::{CACHE_BUDGET_ENV, CACHE_DIR_ENV, Options, default_dir};
+pub use program::{
+    Activity, activity, close, current, open, open_default, open_with, reset_activity, set_salt,
+};
+pub(crate) use program::{note_computed, note_failure, note_loaded, note_stored, salt};
 pub use raw::{RawElement, RawLe};
 pub use record::ENTRY_OVERHEAD;
 pub use report::{Damage, Events};

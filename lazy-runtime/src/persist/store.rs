@@ -291,6 +291,25 @@ impl DiskCache {
         Ok(())
     }
 
+    /// Stores `value` with codec `C` if `worth` says so of its encoded length: returns that
+    /// length if it was stored, `None` if it was not worth it or is larger than the budget.
+    /// For the graph's writes, which decide by a value's size whether to store it.
+    pub(crate) fn put_if<T, C: Codec<T>>(
+        &self,
+        key: &[u8; 32],
+        value: &T,
+        worth: impl FnOnce(usize) -> bool,
+    ) -> Result<Option<usize>, CacheError> {
+        let encoded = C::encode(value)?;
+        let len = encoded.len();
+        if !worth(len) {
+            return Ok(None);
+        }
+        Ok(self
+            .put_encoded(key, TypeTag::of::<T, C>(), &encoded)?
+            .then_some(len))
+    }
+
     fn put_encoded(
         &self,
         key: &[u8; 32],

@@ -1,0 +1,34 @@
+// Source:
+//
+// #[lazy(cache(auto, salt = "v2"))]
+// /// Loads, once per program version.
+// pub fn load(n: u64) -> Vec<f64> {
+//     (0..n).map(|i| i as f64).collect()
+// }
+//
+// Expansion:
+/// Loads, once per program version.
+pub fn load(n: impl ::lazy::IntoLazy<u64>) -> ::lazy::Lazy<Vec<f64>> {
+    #[doc(hidden)]
+    fn __lazy_body(n: u64) -> Vec<f64> {
+        (0..n).map(|i| i as f64).collect()
+    }
+    ::lazy::__private::task_with_cutoff(
+        ::lazy::__private::Op::function(
+                ::core::any::type_name_of_val(&__lazy_body),
+                ::lazy::__private::Code {
+                    tokens: "5108a38ea55cb977d14a01332d492d7aeea8c5cdb811b0110c65f8d3f198670d",
+                    krate: ::core::option_env!("CARGO_PKG_NAME"),
+                    version: ::core::option_env!("CARGO_PKG_VERSION"),
+                },
+            )
+            .persisted::<Vec<f64>>(::lazy::__private::Persistence::Auto),
+        (::lazy::IntoLazy::into_lazy(n),),
+        |(n,)| __lazy_body(n),
+        {
+            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
+            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
+            (&::lazy::__private::Probe::<Vec<f64>>::new()).cutoff()
+        },
+    )
+}
