@@ -7,6 +7,9 @@
 //! table of (hash, weak node), built and dropped; and per folding lookup, the key, the
 //! table probe and the weak upgrade. The runtime's costs are read against it.
 //!
+//! A `record` group forces 100,000-task chains and fan-ins with the task recorder off and
+//! on (`lazy::observe`), the timeline's cost per task.
+//!
 //! Criterion reports the time per graph; `Throughput::Elements` turns it into nodes (or
 //! tasks, or calls) per second, and `docs/performance.md` divides it into ns per node.
 //! Graphs are built and dropped outside the timed region of the benchmarks that run them.
@@ -211,6 +214,48 @@ fn fold(c: &mut Criterion) {
     group.finish();
 }
 
+/// The task recorder's cost: the same forces with the recorder off and on. The trace is
+/// taken after each force, outside the timed region, and must hold one event per task.
+fn record(c: &mut Criterion) {
+    const N: u64 = 100_000;
+    let schedulers: [(&str, Arc<dyn Scheduler>); 2] = [
+        ("sequential", Arc::new(Sequential)),
+        ("parallel", Arc::new(Parallel::new())),
+    ];
+    let mut group = c.benchmark_group(format!("record_{N}"));
+    group_config(&mut group, 10_000);
+    let shapes: [(&str, Shape); 2] = [("chain", chain), ("fan_in", fan_in)];
+    for (name, shape) in shapes {
+        group.throughput(Throughput::Elements(shape(N).tasks));
+        for (scheduler_name, scheduler) in &schedulers {
+            for on in [false, true] {
+                let id = format!("{scheduler_name}/{}", if on { "on" } else { "off" });
+                group.bench_function(BenchmarkId::new(name, id), |bench| {
+                    bench.iter_custom(|iters| {
+                        let mut total = Duration::ZERO;
+                        for _ in 0..iters {
+                            let built = shape(N);
+                            lazy::observe::set_recording(on);
+                            let start = Instant::now();
+                            let value =
+                                with_scheduler(Arc::clone(scheduler), || strict(&built.root));
+                            total += start.elapsed();
+                            lazy::observe::set_recording(false);
+                            let trace = lazy::observe::take_trace();
+                            assert_eq!(value, built.expected);
+                            let events = trace.tasks().len() as u64;
+                            assert_eq!(events, if on { built.tasks } else { 0 });
+                            drop(built);
+                        }
+                        total
+                    });
+                });
+            }
+        }
+    }
+    group.finish();
+}
+
 /// The floor: the skeleton of hash-consing without the runtime. A chain of `n` nodes, each
 /// keyed by one blake3 block over its input's key, allocated (240 bytes, the size of the
 /// runtime's node) and entered in a 64-shard table of 16-byte entries; then dropped, each
@@ -351,5 +396,5 @@ fn hash_consing_floor(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, build, run, fold, hash_consing_floor);
+criterion_group!(benches, build, run, fold, record, hash_consing_floor);
 criterion_main!(benches);

@@ -49,17 +49,27 @@ pub(crate) fn init() -> u8 {
         on |= RECORD;
         epoch();
     }
-    let progress = match std::env::var(PROGRESS_ENV).as_deref() {
-        Ok("1") => true,
-        Ok(_) => false,
-        Err(_) => std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    };
+    let progress = progress_from(std::env::var(PROGRESS_ENV).ok().as_deref(), || {
+        std::io::IsTerminal::is_terminal(&std::io::stderr())
+    });
     if progress {
         on |= PROGRESS;
     }
     // Only the first reader applies the environment; a switch made meanwhile wins.
     let _ = FLAGS.compare_exchange(flags, on, Ordering::Relaxed, Ordering::Relaxed);
     FLAGS.load(Ordering::Relaxed) & !UNREAD
+}
+
+/// Whether progress starts on, given the value of [`PROGRESS_ENV`]: `1` on, anything else
+/// off; unset, on when standard error is a terminal (asked only then).
+pub(crate) fn progress_from(
+    value: Option<&str>,
+    stderr_is_terminal: impl FnOnce() -> bool,
+) -> bool {
+    match value {
+        Some(value) => value == "1",
+        None => stderr_is_terminal(),
+    }
 }
 
 /// What is on, for a run: one relaxed load. Before the first force, nothing is.
