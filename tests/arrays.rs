@@ -4,6 +4,7 @@
 #![allow(
     clippy::cast_precision_loss,
     clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
     reason = "small test data"
 )]
 #![allow(
@@ -181,4 +182,124 @@ fn arrays_of_other_layouts_take_the_operations_one_by_one() {
     let a = Lazy::new(t.clone());
     let result = strict((&a + &a) * &a);
     assert_eq!(result, (&t + &t) * &t);
+}
+
+#[autodask(inline)]
+fn dot(a: Array1<f64>, b: Array1<f64>) -> f64 {
+    (a * b).sum()
+}
+
+#[autodask(inline)]
+fn centred_mean(a: ArrayD<i64>, b: ArrayD<i64>) -> Option<i64> {
+    (a - b * 2).mean()
+}
+
+#[autodask(inline)]
+fn extremes(a: Array1<i32>, b: Array1<i32>) -> (Option<i32>, Option<i32>) {
+    ((a * b).iter().copied().min(), (a + b).iter().copied().max())
+}
+
+#[autodask(inline)]
+fn product_of_halves(a: Array1<f32>) -> f32 {
+    (a / 2.0).product()
+}
+
+/// `(a * b).sum()` in the fused pass's order: ndarray's sum of each 4096-element chunk,
+/// the chunks' sums added in order (`docs/arrays.md`).
+fn chunked_sum(products: &Array1<f64>) -> f64 {
+    let sums: Vec<f64> = products
+        .as_slice()
+        .expect("contiguous")
+        .chunks(4096)
+        .map(|chunk| Array1::from(chunk.to_vec()).sum())
+        .collect();
+    sums.into_iter().reduce(|x, y| x + y).unwrap_or(0.0)
+}
+
+#[test]
+fn a_sum_over_a_region_consumes_its_chunks_and_writes_no_array() {
+    let _one = counting();
+    let (a, b) = (data(100_003, 8), data(100_003, 9));
+    let products = &a * &b;
+    let before = stats();
+    let fused = strict(dot(a.clone(), b.clone()));
+    let after = stats();
+    assert_eq!(fused.to_bits(), chunked_sum(&products).to_bits());
+    let eager = a.dot(&b);
+    assert!(
+        (fused - eager).abs() <= 1e-12 * products.iter().map(|x| x.abs()).sum::<f64>(),
+        "fused {fused} against ndarray's {eager}"
+    );
+    assert_eq!(after.fused_passes - before.fused_passes, 1);
+    assert_eq!(after.fused_operations - before.fused_operations, 1);
+    assert_eq!(after.buffers_allocated - before.buffers_allocated, 0);
+    assert_eq!(after.buffers_reused - before.buffers_reused, 0);
+}
+
+#[test]
+fn a_sum_of_one_chunk_has_ndarray_bits() {
+    let _one = counting();
+    let (a, b) = (data(4096, 10), data(4096, 11));
+    assert_eq!(
+        strict(dot(a.clone(), b.clone())).to_bits(),
+        (&a * &b).sum().to_bits()
+    );
+}
+
+#[test]
+fn integer_reductions_are_exact() {
+    let _one = counting();
+    let a = ArrayD::from_shape_fn(IxDyn(&[70, 300]), |i| {
+        (i[0] * 300 + i[1]) as i64 % 997 - 400
+    });
+    let b = ArrayD::from_shape_fn(IxDyn(&[70, 300]), |i| (i[1] * 7 + i[0]) as i64 % 13);
+    let before = stats();
+    let mean = strict(centred_mean(a.clone(), b.clone()));
+    let after = stats();
+    assert_eq!(mean, (&a - &b * 2).mean());
+    assert_eq!(after.fused_passes - before.fused_passes, 1);
+    let x = Array1::from_iter((0..30_000).map(|i| (i * 7919 % 2001) - 1000));
+    let y = Array1::from_iter((0..30_000).map(|i| (i * 613 % 61) - 30));
+    let (min, max) = strict(extremes(x.clone(), y.clone()));
+    assert_eq!(min, (&x * &y).iter().copied().min());
+    assert_eq!(max, (&x + &y).iter().copied().max());
+}
+
+#[test]
+fn a_product_and_empty_reductions_match_ndarray() {
+    let _one = counting();
+    let a = Array1::from_iter((0..40).map(|i| 1.9 + (i as f32) / 100.0));
+    assert_eq!(
+        strict(product_of_halves(a.clone())).to_bits(),
+        (&a / 2.0).product().to_bits()
+    );
+    let empty = Array1::<f64>::zeros(0);
+    assert_eq!(
+        strict(dot(empty.clone(), empty.clone())).to_bits(),
+        0.0_f64.to_bits()
+    );
+    let none = ArrayD::<i64>::zeros(IxDyn(&[0, 3]));
+    assert_eq!(strict(centred_mean(none.clone(), none)), None);
+    let (min, max) = strict(extremes(Array1::zeros(0), Array1::zeros(0)));
+    assert_eq!((min, max), (None, None));
+}
+
+#[test]
+fn a_reduced_array_read_elsewhere_is_materialised_once() {
+    let _one = counting();
+    let (x, y) = (data(20_000, 12), data(20_000, 13));
+    let (a, b) = (Lazy::new(x.clone()), Lazy::new(y.clone()));
+    let s = (&a + &b) * &a;
+    let total = dot(s.clone(), b.clone());
+    let scaled = &s * &total;
+    let before = stats();
+    let (total, scaled) = strict((&total, &scaled));
+    let after = stats();
+    let s = (&x + &y) * &x;
+    assert_eq!(total.to_bits(), chunked_sum(&(&s * &y)).to_bits());
+    assert_eq!(scaled, &s * total);
+    // `s` (read by the sum's region and by `scaled`) is one pass; the sum's region,
+    // `s * b` reduced, is another; `scaled` is one operation of its own.
+    assert_eq!(after.fused_passes - before.fused_passes, 2);
+    assert_eq!(after.buffers_allocated - before.buffers_allocated, 1);
 }

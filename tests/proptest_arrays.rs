@@ -1,7 +1,9 @@
 //! Random element-wise expression DAGs over random arrays and shapes, with shared
 //! subexpressions: the fused plan, the unfused run (eager mode, every operation a task
 //! run at once) and plain ndarray give the same bits; and a DAG requested only at its root
-//! is one fused pass with one result buffer.
+//! is one fused pass with one result buffer. Reductions of such DAGs consume the pass's
+//! chunks: a float sum has the bits of ndarray's sum taken chunk by chunk and added in
+//! chunk order, and is within rounding of ndarray's own; integer reductions are exact.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -21,6 +23,31 @@ fn tanh(a: Arr) -> Arr {
 #[autodask(inline)]
 fn root_of_abs(a: Arr) -> Arr {
     a.abs().sqrt()
+}
+
+#[autodask(inline)]
+fn total(a: Arr) -> f64 {
+    a.sum()
+}
+
+#[autodask(inline)]
+fn average(a: Arr) -> Option<f64> {
+    a.mean()
+}
+
+#[autodask(inline)]
+fn reductions(a: Ints) -> (i64, Option<i64>, Option<i64>) {
+    (a.sum(), a.iter().copied().min(), a.iter().copied().max())
+}
+
+/// The fused pass's order of addition (`docs/arrays.md`): ndarray's sum of each chunk of
+/// 4096 elements, the chunks' sums added in order.
+fn chunked_sum(a: &Arr) -> f64 {
+    let flat: Vec<f64> = a.iter().copied().collect();
+    flat.chunks(4096)
+        .map(|chunk| ndarray::Array1::from(chunk.to_vec()).sum())
+        .reduce(|x, y| x + y)
+        .unwrap_or(0.0)
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -48,6 +75,15 @@ fn dag() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<f64>>, Vec<Step>)> {
         let data = prop::collection::vec(prop::collection::vec(-50.0_f64..50.0, len), leaves);
         let steps = (0..steps).map(|k| step(leaves + k)).collect::<Vec<_>>();
         (Just(shape), data, steps)
+    })
+}
+
+/// Like [`dag`], over one axis of up to 40,000 elements: several chunks, run in parallel.
+fn long_dag() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<f64>>, Vec<Step>)> {
+    (1_usize..40_000, 1_usize..3, 1_usize..8).prop_flat_map(|(len, leaves, steps)| {
+        let data = prop::collection::vec(prop::collection::vec(-50.0_f64..50.0, len), leaves);
+        let steps = (0..steps).map(|k| step(leaves + k)).collect::<Vec<_>>();
+        (Just(vec![len]), data, steps)
     })
 }
 
@@ -199,5 +235,70 @@ proptest! {
         let (mid, last) = strict((&lazy[r], lazy.last().expect("a value")));
         prop_assert_eq!(&mid, &plain[r]);
         prop_assert_eq!(&last, plain.last().expect("a value"));
+    }
+
+    #[test]
+    fn a_fused_sum_is_ndarray_sum_chunk_by_chunk((shape, data, steps) in long_dag()) {
+        let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
+        let leaves: Vec<Arr> = data
+            .into_iter()
+            .map(|d| ArrayD::from_shape_vec(IxDyn(&shape), d).expect("sized"))
+            .collect();
+        let plain = build_eager(&leaves, &steps).pop().expect("a value");
+        // Reduced alone, the DAG and its sum are one pass, and no array is written.
+        let before = stats();
+        let sum = strict(total(build_lazy(&leaves, &steps).last().expect("a value")));
+        let after = stats();
+        prop_assert_eq!(sum.to_bits(), chunked_sum(&plain).to_bits());
+        prop_assert_eq!(after.fused_passes - before.fused_passes, 1);
+        prop_assert_eq!(after.buffers_allocated - before.buffers_allocated, 0);
+        let unfused = eager(|| strict(total(build_lazy(&leaves, &steps).last().expect("a value"))));
+        prop_assert_eq!(unfused.to_bits(), plain.sum().to_bits());
+        let scale: f64 = plain.iter().map(|x| x.abs()).sum();
+        if scale.is_finite() {
+            prop_assert!((sum - plain.sum()).abs() <= 1e-12 * scale, "{} against {}", sum, plain.sum());
+        }
+        // Read by two reductions, the last value is materialised once, and each reduction
+        // is ndarray's own, over it.
+        let (sum, mean) = {
+            let values = build_lazy(&leaves, &steps);
+            let last = values.last().expect("a value");
+            strict((total(last), average(last)))
+        };
+        prop_assert_eq!(sum.to_bits(), plain.sum().to_bits());
+        prop_assert_eq!(mean.map(f64::to_bits), plain.mean().map(f64::to_bits));
+    }
+
+    #[test]
+    fn integer_reductions_of_dags_are_exact(
+        len in 0_usize..30_000,
+        seed in any::<u64>(),
+        picks in prop::collection::vec((0_usize..100, 0_usize..100, 0_u8..4), 1..8),
+    ) {
+        let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
+        let leaf = |k: u64| {
+            let values = (0..len as u64).map(|i| {
+                let x = (i ^ seed.rotate_left(17 * u32::try_from(k).expect("small")))
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                i64::try_from(x >> 44).expect("20 bits") - (1 << 19)
+            });
+            ArrayD::from_shape_vec(IxDyn(&[len]), values.collect()).expect("sized")
+        };
+        let mut plain: Vec<Ints> = vec![leaf(0), leaf(1)];
+        let mut lazy: Vec<Lazy<Ints>> = plain.iter().cloned().map(Lazy::new).collect();
+        for &(a, b, op) in &picks {
+            let (a, b) = (a % plain.len(), b % plain.len());
+            let (l, p) = match op {
+                0 => (&lazy[a] + &lazy[b], &plain[a] + &plain[b]),
+                1 => (&lazy[a] - &lazy[b], &plain[a] - &plain[b]),
+                2 => (&lazy[a] ^ &lazy[b], &plain[a] ^ &plain[b]),
+                _ => (&lazy[a] & &lazy[b], &plain[a] & &plain[b]),
+            };
+            lazy.push(l);
+            plain.push(p);
+        }
+        let last = plain.last().expect("a value");
+        let expected = (last.sum(), last.iter().copied().min(), last.iter().copied().max());
+        prop_assert_eq!(strict(reductions(lazy.last().expect("a value"))), expected);
     }
 }

@@ -2,6 +2,16 @@
 //! one operation on plain slices, which LLVM vectorises; the scalar expression is the one
 //! ndarray's operators and methods apply per element, in the same operand order, so a
 //! fused result has the same bits as the unfused one.
+//!
+//! Reductions run per chunk too. A chunk's sum (or product) adds its elements in
+//! ndarray's order for a contiguous slice: eight running sums, element `i` into sum
+//! `i % 8`, then `((((0 + (s0 + s4)) + (s1 + s5)) + (s2 + s6)) + (s3 + s7))`, then the
+//! last `len % 8` elements one by one. The pass adds the chunks' sums in chunk order,
+//! first chunk first, on one thread. So an array of one chunk (up to 4096 elements) sums
+//! to ndarray's bits exactly; a larger one's float sum differs from ndarray's (which runs
+//! its eight sums over the whole array) by rounding alone, and is the same on every run
+//! and for every number of threads. Integer sums are exact (two's complement addition is
+//! associative), as are minimum and maximum.
 
 use super::ElemOp;
 
@@ -18,6 +28,31 @@ pub(crate) trait Elem: Copy + Default + Send + Sync + 'static {
     fn binary(op: ElemOp, a: Src<'_, Self>, b: Src<'_, Self>, out: &mut [Self]);
     /// `out[i] = op(a[i])`.
     fn unary(op: ElemOp, a: &[Self], out: &mut [Self]);
+    /// The reduction `op` of one chunk's elements: `None` for the minimum or maximum of no
+    /// elements. `Mean` sums (the pass divides at the end).
+    fn reduce(op: ElemOp, xs: &[Self]) -> Option<Self>;
+    /// Two chunks' partial reductions combined, the earlier chunk's first.
+    fn combine(op: ElemOp, earlier: Self, later: Self) -> Self;
+    /// `n` in this type, as ndarray's `mean` converts the number of elements
+    /// (`FromPrimitive::from_usize`), if it fits.
+    fn count(n: usize) -> Option<Self>;
+}
+
+/// `xs` folded with `f` from `zero` in ndarray's order for contiguous slices (see the
+/// module docs).
+fn unrolled<T: Copy>(xs: &[T], zero: T, f: impl Fn(T, T) -> T) -> T {
+    let mut lanes = [zero; 8];
+    let mut blocks = xs.chunks_exact(8);
+    for block in &mut blocks {
+        for (lane, &x) in lanes.iter_mut().zip(block) {
+            *lane = f(*lane, x);
+        }
+    }
+    let mut acc = zero;
+    for k in 0..4 {
+        acc = f(acc, f(lanes[k], lanes[k + 4]));
+    }
+    blocks.remainder().iter().fold(acc, |acc, &x| f(acc, x))
 }
 
 /// `out[i] = expr` over the operands' elements, bound to `$x` and `$y`.
@@ -87,6 +122,30 @@ macro_rules! integers {
                     other => unsupported(other),
                 }
             }
+
+            fn reduce(op: ElemOp, xs: &[$t]) -> Option<$t> {
+                match op {
+                    ElemOp::Sum | ElemOp::Mean => Some(unrolled(xs, 0, |x, y| x + y)),
+                    ElemOp::Product => Some(unrolled(xs, 1, |x, y| x * y)),
+                    ElemOp::Min => xs.iter().copied().min(),
+                    ElemOp::Max => xs.iter().copied().max(),
+                    other => unsupported(other),
+                }
+            }
+
+            fn combine(op: ElemOp, earlier: $t, later: $t) -> $t {
+                match op {
+                    ElemOp::Sum | ElemOp::Mean => earlier + later,
+                    ElemOp::Product => earlier * later,
+                    ElemOp::Min => earlier.min(later),
+                    ElemOp::Max => earlier.max(later),
+                    other => unsupported(other),
+                }
+            }
+
+            fn count(n: usize) -> Option<$t> {
+                <$t>::try_from(n).ok()
+            }
         }
     )*};
     (@neg yes, $a:ident, $out:ident) => { map1!($a, $out, |x| -x) };
@@ -126,6 +185,30 @@ macro_rules! floats {
                     other => unsupported(other),
                 }
             }
+
+            fn reduce(op: ElemOp, xs: &[$t]) -> Option<$t> {
+                match op {
+                    ElemOp::Sum | ElemOp::Mean => Some(unrolled(xs, 0.0, |x, y| x + y)),
+                    ElemOp::Product => Some(unrolled(xs, 1.0, |x, y| x * y)),
+                    other => unsupported(other),
+                }
+            }
+
+            fn combine(op: ElemOp, earlier: $t, later: $t) -> $t {
+                match op {
+                    ElemOp::Sum | ElemOp::Mean => earlier + later,
+                    ElemOp::Product => earlier * later,
+                    other => unsupported(other),
+                }
+            }
+
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "ndarray's `mean` converts the count the same way (`from_usize` is `as`)"
+            )]
+            fn count(n: usize) -> Option<$t> {
+                Some(n as $t)
+            }
         }
     )*};
 }
@@ -147,5 +230,73 @@ impl Elem for bool {
             ElemOp::Not => map1!(a, out, |x| !x),
             other => unsupported(other),
         }
+    }
+
+    fn reduce(op: ElemOp, _: &[bool]) -> Option<bool> {
+        unsupported(op)
+    }
+
+    fn combine(op: ElemOp, _: bool, _: bool) -> bool {
+        unsupported(op)
+    }
+
+    fn count(_: usize) -> Option<bool> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::cast_precision_loss, reason = "small test data")]
+
+    use super::{Elem, unrolled};
+    use crate::elementwise::ElemOp;
+
+    /// ndarray's order, spelled out for 19 elements: eight running sums over the first 16,
+    /// paired with the sum four lanes on, then the last three one by one.
+    #[test]
+    fn a_chunk_sums_in_ndarray_order() {
+        let xs: Vec<f64> = (0..19).map(|i| 1.0 / f64::from(i + 3)).collect();
+        let lane = |j: usize| (0.0 + xs[j]) + xs[j + 8];
+        let mut expected = 0.0;
+        for k in 0..4 {
+            expected += lane(k) + lane(k + 4);
+        }
+        for &x in &xs[16..] {
+            expected += x;
+        }
+        assert_eq!(
+            unrolled(&xs, 0.0, |x, y| x + y).to_bits(),
+            expected.to_bits()
+        );
+    }
+
+    #[cfg(feature = "ndarray")]
+    #[test]
+    fn a_chunk_sums_to_ndarray_bits() {
+        for len in [0, 1, 7, 8, 9, 100, 4096] {
+            let xs: Vec<f32> = (0..len).map(|i| 1.0 / (i as f32 + 0.7)).collect();
+            let array = ndarray::Array1::from(xs.clone());
+            let fused = f32::reduce(ElemOp::Sum, &xs).map(f32::to_bits);
+            assert_eq!(fused, Some(array.sum().to_bits()), "{len} elements");
+            let fused = f32::reduce(ElemOp::Product, &xs[..len.min(30)]).map(f32::to_bits);
+            let array = ndarray::Array1::from(xs[..len.min(30)].to_vec());
+            assert_eq!(fused, Some(array.product().to_bits()), "{len} elements");
+        }
+    }
+
+    #[test]
+    fn empty_chunks_reduce_to_the_identity_or_nothing() {
+        assert_eq!(f64::reduce(ElemOp::Sum, &[]), Some(0.0));
+        assert_eq!(i64::reduce(ElemOp::Product, &[]), Some(1));
+        assert_eq!(i32::reduce(ElemOp::Min, &[]), None);
+        assert_eq!(u8::reduce(ElemOp::Max, &[3, 9, 1]), Some(9));
+        assert_eq!(i64::combine(ElemOp::Min, -4, 2), -4);
+        assert_eq!(
+            u8::count(300),
+            None,
+            "ndarray's `mean` of u8 fails past 255 elements"
+        );
+        assert_eq!(f32::count(3), Some(3.0));
     }
 }

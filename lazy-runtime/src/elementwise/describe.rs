@@ -51,6 +51,21 @@ fn array_type<A: 'static>() -> Option<(Dtype, Dims)> {
     each_array_type!(is, found)
 }
 
+/// The element type of `Option<A>`, if `A` is a fused element type.
+fn optional_scalar_type<A: 'static>() -> Option<Dtype> {
+    let id = TypeId::of::<A>();
+    [
+        (TypeId::of::<Option<bool>>(), Dtype::Bool),
+        (TypeId::of::<Option<u8>>(), Dtype::U8),
+        (TypeId::of::<Option<i32>>(), Dtype::I32),
+        (TypeId::of::<Option<i64>>(), Dtype::I64),
+        (TypeId::of::<Option<f32>>(), Dtype::F32),
+        (TypeId::of::<Option<f64>>(), Dtype::F64),
+    ]
+    .into_iter()
+    .find_map(|(t, dtype)| (t == id).then_some(dtype))
+}
+
 fn scalar_type<A: 'static>() -> Option<Dtype> {
     let id = TypeId::of::<A>();
     [
@@ -69,7 +84,14 @@ fn scalar_type<A: 'static>() -> Option<Dtype> {
 fn supports(op: ElemOp, dtype: Dtype) -> bool {
     use Dtype::{Bool, F32, F64, I32, I64, U8};
     match op {
-        ElemOp::Add | ElemOp::Sub | ElemOp::Mul | ElemOp::Div | ElemOp::Rem => dtype != Bool,
+        ElemOp::Add
+        | ElemOp::Sub
+        | ElemOp::Mul
+        | ElemOp::Div
+        | ElemOp::Rem
+        | ElemOp::Sum
+        | ElemOp::Product
+        | ElemOp::Mean => dtype != Bool,
         ElemOp::BitAnd | ElemOp::BitOr | ElemOp::BitXor | ElemOp::Not => {
             matches!(dtype, Bool | U8 | I32 | I64)
         }
@@ -81,6 +103,7 @@ fn supports(op: ElemOp, dtype: Dtype) -> bool {
         | ElemOp::Tanh
         | ElemOp::Sin
         | ElemOp::Cos => matches!(dtype, F32 | F64),
+        ElemOp::Min | ElemOp::Max => matches!(dtype, U8 | I32 | I64),
     }
 }
 
@@ -119,7 +142,8 @@ pub(crate) fn describe_unary<A: 'static, R: 'static>(op: ElemOp) -> Option<Kerne
 
 /// The kernel of a method call `label` (`.sqrt()`) whose receiver, the only argument, is
 /// `V = (A,)`, with result `R`: ndarray's element-wise float methods, which take `&self`
-/// and apply the scalar method of the same name to every element.
+/// and apply the scalar method of the same name to every element, and the reductions
+/// (see [`describe_reduction`]).
 pub(crate) fn describe_method<V: 'static, R: 'static>(label: &str) -> Option<Kernel> {
     let op = match label {
         ".abs()" => ElemOp::Abs,
@@ -129,9 +153,48 @@ pub(crate) fn describe_method<V: 'static, R: 'static>(label: &str) -> Option<Ker
         ".tanh()" => ElemOp::Tanh,
         ".sin()" => ElemOp::Sin,
         ".cos()" => ElemOp::Cos,
-        _ => return None,
+        _ => return describe_reduction::<V, R>(label),
     };
     let (dtype, dims) = array_type::<R>()?;
+    (receiver_type::<V>() == Some((dtype, dims)) && supports(op, dtype)).then_some(Kernel {
+        op,
+        operands: [Some(Operand::Array), None],
+        dtype,
+        dims,
+    })
+}
+
+/// The kernel of a reduction written `label` on a receiver `V = (A,)`, with result `R`:
+/// ndarray's `.sum()` and `.product()` (returning the element type), `.mean()` (returning
+/// `Option` of it), and the standard iterator's `.min()` and `.max()` over the copied
+/// elements of an integer array (`Option` too; floats are not `Ord`, so these do not
+/// compile for them).
+fn describe_reduction<V: 'static, R: 'static>(label: &str) -> Option<Kernel> {
+    let (op, optional) = match label {
+        ".sum()" => (ElemOp::Sum, false),
+        ".product()" => (ElemOp::Product, false),
+        ".mean()" => (ElemOp::Mean, true),
+        ".iter().copied().min()" | ".iter().cloned().min()" => (ElemOp::Min, true),
+        ".iter().copied().max()" | ".iter().cloned().max()" => (ElemOp::Max, true),
+        _ => return None,
+    };
+    let (dtype, dims) = receiver_type::<V>()?;
+    let returns = if optional {
+        optional_scalar_type::<R>()
+    } else {
+        scalar_type::<R>()
+    };
+    (returns == Some(dtype) && supports(op, dtype)).then_some(Kernel {
+        op,
+        operands: [Some(Operand::Array), None],
+        dtype,
+        dims,
+    })
+}
+
+/// The element and dimension types of the receiver `V = (A,)` of a method call, if `A` is
+/// an owned array that fuses.
+fn receiver_type<V: 'static>() -> Option<(Dtype, Dims)> {
     macro_rules! is_receiver {
         ($t:ty, $d:ty) => {
             TypeId::of::<V>() == TypeId::of::<(Array<$t, $d>,)>()
@@ -142,13 +205,7 @@ pub(crate) fn describe_method<V: 'static, R: 'static>(label: &str) -> Option<Ker
             ($dtype, $dims)
         };
     }
-    let receiver = (|| each_array_type!(is_receiver, found))();
-    (receiver == Some((dtype, dims)) && supports(op, dtype)).then_some(Kernel {
-        op,
-        operands: [Some(Operand::Array), None],
-        dtype,
-        dims,
-    })
+    each_array_type!(is_receiver, found)
 }
 
 /// The shape of `value`, if it is an owned array of a fused element type.
@@ -189,5 +246,27 @@ mod tests {
         assert!(describe_method::<(Array1<f32>,), Array1<f32>>(".tanh()").is_some());
         assert!(describe_method::<(Array1<i64>,), Array1<i64>>(".abs()").is_none());
         assert!(describe_method::<(Array1<f64>,), Array1<f64>>(".sum()").is_none());
+    }
+
+    #[test]
+    fn reductions_are_described_by_label_receiver_and_result() {
+        let sum = describe_method::<(Array2<f64>,), f64>(".sum()").unwrap();
+        assert_eq!(sum.op, ElemOp::Sum);
+        assert_eq!(
+            (sum.dtype, sum.dims),
+            (Dtype::F64, Dims(2)),
+            "the array's types"
+        );
+        let mean = describe_method::<(ArrayD<i64>,), Option<i64>>(".mean()").unwrap();
+        assert_eq!((mean.op, mean.dims), (ElemOp::Mean, Dims(7)));
+        assert!(describe_method::<(Array1<i32>,), Option<i32>>(".iter().copied().max()").is_some());
+        assert!(describe_method::<(Array1<u8>,), Option<u8>>(".iter().cloned().min()").is_some());
+        // A result of another type is another operation (a `sum` into a wider type).
+        assert!(describe_method::<(Array1<f32>,), f64>(".sum()").is_none());
+        assert!(describe_method::<(Array1<f64>,), f64>(".mean()").is_none());
+        assert!(describe_method::<(Array1<bool>,), bool>(".sum()").is_none());
+        assert!(describe_method::<(Array1<f64>,), Option<f64>>(".iter().copied().max()").is_none());
+        assert!(describe_method::<(Vec<f64>,), f64>(".sum()").is_none());
+        assert!(describe_method::<(Array1<f64>,), f64>(".iter().sum()").is_none());
     }
 }

@@ -8,8 +8,14 @@
 //! kernel element by element must give exactly what the operation's own function gives:
 //! the same scalar operation, in the same operand order, with nothing reassociated.
 //!
+//! A reduction (`.sum()`, `.mean()`, ...) has a kernel too: it ends a region instead of
+//! continuing it. Its pass computes a partial result per chunk and combines the partials
+//! in chunk order, so the array it reduces is never written (see `chunk.rs` for the order
+//! of additions).
+//!
 //! Invariant: a kernel's operation exists for its element type (no `Sqrt` of `i64`, no
-//! `Add` of `bool`): `describe_*` build none other, and `chunk.rs` relies on it.
+//! `Add` of `bool`, no `Min` of `f64`): `describe_*` build none other, and `chunk.rs`
+//! relies on it.
 
 mod chunk;
 #[cfg(feature = "ndarray")]
@@ -60,6 +66,16 @@ pub(crate) enum ElemOp {
     Tanh,
     Sin,
     Cos,
+    /// `.sum()`: the elements added up (zero for none).
+    Sum,
+    /// `.product()`: the elements multiplied (one for none).
+    Product,
+    /// `.mean()`: the sum divided by the number of elements (`None` for none).
+    Mean,
+    /// `.iter().copied().min()`, integers only (`None` for none).
+    Min,
+    /// `.iter().copied().max()`, integers only (`None` for none).
+    Max,
 }
 
 impl ElemOp {
@@ -83,7 +99,21 @@ impl ElemOp {
             ElemOp::Tanh => "tanh",
             ElemOp::Sin => "sin",
             ElemOp::Cos => "cos",
+            ElemOp::Sum => "sum",
+            ElemOp::Product => "product",
+            ElemOp::Mean => "mean",
+            ElemOp::Min => "min",
+            ElemOp::Max => "max",
         }
+    }
+
+    /// Whether the operation reduces an array to one value: it ends a region, and nothing
+    /// in a region reads it.
+    pub(crate) fn reduces(self) -> bool {
+        matches!(
+            self,
+            ElemOp::Sum | ElemOp::Product | ElemOp::Mean | ElemOp::Min | ElemOp::Max
+        )
     }
 
     /// Whether ndarray computes `scalar op array` as `element op scalar` (its "commuting"
@@ -104,7 +134,8 @@ pub(crate) enum Operand {
     Scalar,
 }
 
-/// An element-wise operation over arrays of one element type and dimension type.
+/// An element-wise operation over arrays of one element type and dimension type, or a
+/// reduction of such an array (whose `dtype` and `dims` are the array's, not the result's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Kernel {
     pub(crate) op: ElemOp,

@@ -1,7 +1,8 @@
 //! A fused region as a small program: its inputs (arrays, or scalars broadcast over them)
 //! and its steps, one element-wise operation each, in the order the graph computes them.
 //! It runs chunk by chunk: every step over one chunk, in scratch buffers that stay in the
-//! cache, the last step into the result.
+//! cache, the last step into the result. A program may end in a reduction of its last
+//! step: then the last step writes a chunk buffer, which the reduction reads.
 
 use super::chunk::{Elem, Src};
 use super::{ElemOp, Kernel, Operand};
@@ -27,12 +28,13 @@ struct Step {
 }
 
 /// Invariants: a step reads only inputs and earlier steps; no step writes the slot of an
-/// operand it reads; the last step is the region's result.
+/// operand it reads; the last step is the region's result, or what its reduction reduces.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Program {
     inputs: Vec<Operand>,
     steps: Vec<Step>,
     slots: usize,
+    reduction: Option<ElemOp>,
 }
 
 impl Program {
@@ -57,6 +59,24 @@ impl Program {
         };
         self.steps.push(step);
         Source::Step(self.steps.len() - 1)
+    }
+
+    /// Ends the program with the reduction `op` (a kernel's operation that
+    /// [reduces](ElemOp::reduces)) of `arg`, which must be its last step. Returns whether it
+    /// was: a reduction of an input, or of an earlier step, is not a fused pass.
+    pub(crate) fn add_reduction(&mut self, op: ElemOp, arg: Source) -> bool {
+        debug_assert!(op.reduces());
+        let last = self.steps.len().checked_sub(1);
+        let ok = self.reduction.is_none() && last.is_some() && Some(arg) == last.map(Source::Step);
+        if ok {
+            self.reduction = Some(op);
+        }
+        ok
+    }
+
+    /// The reduction the program ends in, if any.
+    pub(crate) fn reduction(&self) -> Option<ElemOp> {
+        self.reduction
     }
 
     /// Assigns scratch buffers: a step's buffer is reused once its last reader has run, so
@@ -148,6 +168,22 @@ mod tests {
             dtype: Dtype::F64,
             dims: Dims(1),
         }
+    }
+
+    #[test]
+    fn a_reduction_ends_only_after_the_last_step() {
+        let mut p = Program::default();
+        let x = p.add_input(Operand::Array);
+        assert!(
+            !p.add_reduction(ElemOp::Sum, x),
+            "a reduction of an input alone"
+        );
+        let y = p.add_step(kernel(ElemOp::Exp, false), &[x]);
+        let z = p.add_step(kernel(ElemOp::Mul, true), &[y, x]);
+        assert!(!p.add_reduction(ElemOp::Sum, y), "not the last step");
+        assert!(p.add_reduction(ElemOp::Sum, z));
+        assert!(!p.add_reduction(ElemOp::Max, z), "one reduction");
+        assert_eq!(p.reduction(), Some(ElemOp::Sum));
     }
 
     #[test]

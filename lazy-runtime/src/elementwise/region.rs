@@ -1,7 +1,8 @@
 //! Evaluating a fused region: one pass over its inputs, chunk by chunk, chunks in parallel
 //! on rayon, every step of the region per chunk in scratch buffers that stay in the cache,
 //! and one result array, written into the buffer of an input the region received as its
-//! only owner when there is one.
+//! only owner when there is one. A region that ends in a reduction writes no array: each
+//! chunk's last step goes to a buffer of one chunk, which the reduction reads.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use ndarray::{Array, Dimension, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
 use rayon::prelude::*;
 
 use super::chunk::{Elem, Src};
-use super::{Dims, Dtype, Operand, Program};
+use super::{Dims, Dtype, ElemOp, Operand, Program};
 use crate::stats;
 
 type Value = Arc<dyn std::any::Any + Send + Sync>;
@@ -63,6 +64,9 @@ fn typed<T: Elem, D: Dimension + 'static>(
     let Some(shape) = check::<T, D>(program, &inputs) else {
         return Err(inputs);
     };
+    if let Some(op) = program.reduction() {
+        return reduce::<T, D>(program, op, shape.size(), inputs);
+    }
     // An array input nobody else holds dies with the region: its buffer takes the result.
     let reuse = program
         .inputs()
@@ -111,6 +115,83 @@ fn typed<T: Elem, D: Dimension + 'static>(
     drop(parts);
     drop(inputs);
     Ok(Arc::new(out))
+}
+
+/// The region's reduction `op` over its `len` elements, without writing them: per chunk,
+/// the steps into one chunk's buffer and that buffer's partial reduction; then the
+/// partials combined in chunk order (see `chunk.rs` for the order of additions).
+fn reduce<T: Elem, D: Dimension + 'static>(
+    program: &Program,
+    op: ElemOp,
+    len: usize,
+    inputs: Vec<Value>,
+) -> Result<Value, Vec<Value>> {
+    let count = if op == ElemOp::Mean && len > 0 {
+        match T::count(len) {
+            Some(count) => Some(count),
+            // ndarray's `mean` panics with its own message: let the node's function say it.
+            None => return Err(inputs),
+        }
+    } else {
+        None
+    };
+    let parts = parts::<T, D>(&inputs);
+    stats::fused_pass();
+    let partial = |c: usize, scratch: &mut [Vec<T>], buffer: &mut Vec<T>| {
+        let chunk = &mut buffer[..CHUNK.min(len - c * CHUNK)];
+        run_chunk(program, &parts, c, chunk, scratch, &mut Vec::new());
+        T::reduce(op, chunk)
+    };
+    let chunks = len.div_ceil(CHUNK);
+    let partials: Vec<Option<T>> = if len < PARALLEL {
+        let (mut scratch, mut buffer) = (program.scratch::<T>(CHUNK), vec![T::default(); CHUNK]);
+        (0..chunks)
+            .map(|c| partial(c, &mut scratch, &mut buffer))
+            .collect()
+    } else {
+        (0..chunks)
+            .into_par_iter()
+            .map_init(
+                || (program.scratch::<T>(CHUNK), vec![T::default(); CHUNK]),
+                |(scratch, buffer), c| partial(c, scratch, buffer),
+            )
+            .collect()
+    };
+    // In chunk order, on this thread: the same result for any number of threads.
+    let total = if chunks == 0 {
+        T::reduce(op, &[])
+    } else {
+        partials
+            .into_iter()
+            .flatten()
+            .reduce(|earlier, later| T::combine(op, earlier, later))
+    };
+    drop(parts);
+    drop(inputs);
+    Ok(match op {
+        ElemOp::Sum | ElemOp::Product => Arc::new(total.expect("a sum or product")) as Value,
+        ElemOp::Mean => Arc::new(count.map(|n| {
+            let mut mean = [T::default()];
+            let sum = total.expect("a sum");
+            T::binary(ElemOp::Div, Src::Scalar(sum), Src::Scalar(n), &mut mean);
+            mean[0]
+        })),
+        _ => Arc::new(total),
+    })
+}
+
+/// The inputs' parts for the pass, when no input's buffer takes the result.
+fn parts<T: Elem, D: Dimension + 'static>(inputs: &[Value]) -> Vec<Part<'_, T>> {
+    inputs
+        .iter()
+        .map(|v| {
+            if let Some(a) = v.downcast_ref::<Array<T, D>>() {
+                Part::Slice(a.as_slice().expect("checked"))
+            } else {
+                Part::Scalar(*v.downcast_ref::<T>().expect("checked"))
+            }
+        })
+        .collect()
 }
 
 /// An input's part in the pass.

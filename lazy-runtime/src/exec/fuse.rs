@@ -9,6 +9,11 @@
 //! value is materialised. Regions are maximal in that sense: one materialised result each,
 //! and every operation below it that nothing else in the plan reads.
 //!
+//! A reduction (`.sum()`, `.mean()`, ...) over an element-wise task is a region's head
+//! and is never absorbed: its value is one number, complete only after the whole pass, so
+//! a step that reads it cannot run in the same pass. The region it heads computes a
+//! partial result per chunk, and the array it reduces is never materialised.
+//!
 //! Running an absorbed task does nothing but report its readers ready, so the head runs
 //! after every input of the region has been computed. The head's run claims the head,
 //! reads the region's inputs (giving back the plan's claims of every task of the region),
@@ -53,8 +58,13 @@ pub(super) fn assign(tasks: &mut Tasks<'_>) {
             .first()
             .and_then(|&r| region[r as usize])
             .filter(|&head| readers.iter().all(|&r| region[r as usize] == Some(head)));
+        let reduces = tasks.list[i]
+            .node
+            .op
+            .kernel()
+            .is_some_and(|k| k.op.reduces());
         region[i] = match shared {
-            Some(head) if !tasks.list[i].is_root => Some(head),
+            Some(head) if !tasks.list[i].is_root && !reduces => Some(head),
             _ => Some(u32::try_from(i).expect("a plan holds fewer than 2^32 tasks")),
         };
     }
@@ -301,6 +311,14 @@ fn program(nodes: &[&Arc<Node>], external: &[&Arc<Node>]) -> Option<(Program, Ke
         }
         if args.len() != kernel.arity() {
             return None;
+        }
+        if kernel.op.reduces() {
+            // The head, reducing the step before it; anything else runs one by one.
+            let is_head = Arc::ptr_eq(node, nodes[nodes.len() - 1]);
+            if !is_head || !program.add_reduction(kernel.op, args[0]) {
+                return None;
+            }
+            continue;
         }
         if kernel.operands == [Some(Operand::Scalar), Some(Operand::Array)]
             && kernel.op.commutes_in_ndarray()
