@@ -67,6 +67,26 @@ fn daisy_h_runs_as_one_pass_with_one_result_buffer() {
 }
 
 #[test]
+fn a_fused_pass_is_recorded_as_one_run_of_its_head() {
+    support::within(Duration::from_mins(1), || {
+        let _one = counting();
+        let (a, b) = (data(100_000, 7), data(100_000, 8));
+        let expected = (&a + &b) + (&a + &b + 1.0);
+        let result = h(a, b);
+        let key = result.key();
+        let (result, trace) = lazy::observe::record(|| strict(result));
+        assert_eq!(result, expected);
+        // The pass is recorded as a run of its head, with the bytes of its result. (Tests
+        // that do not count may record tasks of their own meanwhile: only the head's key
+        // is looked at.)
+        let heads: Vec<_> = trace.tasks().iter().filter(|t| t.key == key).collect();
+        assert_eq!(heads.len(), 1, "{:?}", trace.tasks());
+        assert!(heads[0].name.starts_with("add"), "{}", heads[0].name);
+        assert!(heads[0].bytes >= 100_000 * 8, "{}", heads[0].bytes);
+    });
+}
+
+#[test]
 fn shared_subterms_are_computed_once_per_chunk_and_bit_for_bit_like_eager() {
     let _one = counting();
     let (a, b, c) = (data(70_001, 3), data(70_001, 4), data(70_001, 5));

@@ -430,3 +430,33 @@ fn without_an_open_cache_marks_are_inert() {
         assert!(cache::current().is_none());
     });
 }
+
+#[test]
+fn the_command_reports_verifies_and_clears_a_cache() {
+    support::within(Duration::from_mins(3), || {
+        let dir = fresh_dir("command");
+        run("pipeline", &dir, &[]);
+        let tool = |command: &str| {
+            let output = Command::new(env!("CARGO_BIN_EXE_lazy-cache"))
+                .args([command, "--dir"])
+                .arg(&dir)
+                .output()
+                .expect("lazy-cache runs");
+            assert!(output.status.success(), "{output:?}");
+            String::from_utf8(output.stdout).unwrap()
+        };
+        assert!(tool("stats").contains("entries: 2 (1 inline, 1 in object files)"));
+        assert!(tool("verify").contains("checked: 2; ok: 2; damaged and removed: 0"));
+        assert!(tool("clear").contains("removed: 2 entries"));
+        assert!(tool("stats").contains("entries: 0"));
+        // Cleared: the next run computes again.
+        assert_eq!(run("pipeline", &dir, &[]).get("computed"), 2);
+        let bad = Command::new(env!("CARGO_BIN_EXE_lazy-cache"))
+            .arg("shrink")
+            .output()
+            .unwrap();
+        assert!(!bad.status.success());
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("usage: lazy-cache"));
+        let _ = std::fs::remove_dir_all(&dir);
+    });
+}

@@ -149,8 +149,11 @@ impl<'a> Plan<'a> {
         let outcome = match tasks.role(i) {
             Role::Plain => self.run_task(t),
             // Computed in its region's pass, when the region's head runs.
-            Role::Absorbed => return self.completed(&level, i, ready),
-            Role::Head(members) => fuse::run_region(tasks, members, self.force),
+            Role::Absorbed => {
+                super::record::absorbed();
+                return self.completed(&level, i, ready);
+            }
+            Role::Head(members) => Self::run_region(t, tasks, members, self.force),
         };
         match outcome {
             Outcome::Done(result) => {
@@ -164,6 +167,29 @@ impl<'a> Plan<'a> {
             }
             Outcome::Suspended(branch) => self.add_branch(&level, i, branch, ready),
         }
+    }
+
+    /// Runs a fused region's pass, recorded as one run of its head (the timeline and the
+    /// profile show the pass under the head's name; its absorbed tasks count as done for
+    /// the progress bar when they complete).
+    fn run_region(
+        t: &super::tasks::Task<'a>,
+        tasks: &super::tasks::Tasks<'a>,
+        members: &[u32],
+        force: run::ForceNodes,
+    ) -> Outcome {
+        let observing = super::record::flags();
+        if observing == 0 {
+            return fuse::run_region(tasks, members, force);
+        }
+        super::record::begin(observing, t.node.op);
+        let start = std::time::Instant::now();
+        let outcome = fuse::run_region(tasks, members, force);
+        let elapsed = start.elapsed();
+        let value = t.node.kept_value();
+        let value = value.as_deref();
+        super::record::end(observing, t.node.op, t.node.key, start, elapsed, value);
+        outcome
     }
 
     /// Runs one task that is not in a fused region.

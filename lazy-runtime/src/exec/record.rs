@@ -164,6 +164,13 @@ thread_local! {
 /// Tasks finished, over all forces, while progress is on.
 pub(crate) static DONE: AtomicU64 = AtomicU64::new(0);
 
+/// Counts a task computed inside a fused region's pass as done (with progress on).
+pub(crate) fn absorbed() {
+    if flags() & PROGRESS != 0 {
+        DONE.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// Notes that this thread begins running `op` (with progress on).
 pub(crate) fn begin(flags: u8, op: &'static Operation) {
     if flags & PROGRESS != 0 {
