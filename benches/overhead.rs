@@ -215,9 +215,13 @@ fn fold(c: &mut Criterion) {
 }
 
 /// The task recorder's cost: the same forces with the recorder off and on. The trace is
-/// taken after each force, outside the timed region, and must hold one event per task.
+/// taken after each force, outside the timed region, and must hold one event per task. The
+/// memo store is off meanwhile: each iteration rebuilds the same graph, whose values it
+/// would otherwise hand back without running a task.
 fn record(c: &mut Criterion) {
     const N: u64 = 100_000;
+    let budget = lazy::memo::budget();
+    lazy::memo::set_budget(0);
     let schedulers: [(&str, Arc<dyn Scheduler>); 2] = [
         ("sequential", Arc::new(Sequential)),
         ("parallel", Arc::new(Parallel::new())),
@@ -254,6 +258,7 @@ fn record(c: &mut Criterion) {
         }
     }
     group.finish();
+    lazy::memo::set_budget(budget);
 }
 
 /// The floor: the skeleton of hash-consing without the runtime. A chain of `n` nodes, each
