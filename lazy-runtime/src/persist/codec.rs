@@ -11,6 +11,7 @@ use std::hash::{BuildHasher, Hash};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::bytes::Bytes;
 use super::error::CacheError;
 
 /// What an entry's bytes decode to: a digest of the value's type name, the codec's name and
@@ -139,8 +140,10 @@ pub trait Codec<T: ?Sized> {
     /// fails).
     fn encode(value: &T) -> Result<Encoded<'_>, CacheError>;
 
-    /// The value `bytes` encode, or `None` when they are not an encoding of a `T`.
-    fn decode(bytes: Vec<u8>) -> Option<T>
+    /// The value `bytes` encode, or `None` when they are not an encoding of a `T`. The
+    /// buffer is the codec's to keep: a numeric array can become its elements without a copy
+    /// (see [`Bytes::into_vec`]).
+    fn decode(bytes: Bytes) -> Option<T>
     where
         T: Sized;
 }
@@ -162,7 +165,7 @@ impl<T: Serialize + DeserializeOwned> Codec<T> for Postcard {
             .map_err(|e| CacheError::Encode(e.to_string()))
     }
 
-    fn decode(bytes: Vec<u8>) -> Option<T> {
+    fn decode(bytes: Bytes) -> Option<T> {
         postcard::from_bytes(&bytes).ok()
     }
 }

@@ -63,6 +63,7 @@
 //!   ([`Options::touch_batch`], [`Options::touch_interval`]), so an eviction in another
 //!   process may not see the latest few seconds of hits.
 
+mod bytes;
 mod codec;
 mod error;
 mod index;
@@ -78,6 +79,7 @@ mod store;
 #[cfg(test)]
 mod test;
 
+pub use bytes::Bytes;
 pub use codec::{Codec, Encoded, Persist, Postcard, TypeTag};
 pub use error::CacheError;
 pub use maintain::{GcReport, Stats, VerifyReport};

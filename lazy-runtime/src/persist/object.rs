@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
+use super::bytes::Bytes;
 use super::codec::TypeTag;
 use super::error::CacheError;
 use super::record::Record;
@@ -96,7 +97,7 @@ pub(super) enum ReadError {
 /// The value in the file at `path`, checked against the record: its header must repeat the
 /// record's length, checksum and tag, the file must hold exactly that many bytes after it,
 /// and they must hash to the checksum.
-pub(super) fn read(path: &Path, record: &Record) -> Result<Vec<u8>, ReadError> {
+pub(super) fn read(path: &Path, record: &Record) -> Result<Bytes, ReadError> {
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(ReadError::NotFound),
@@ -113,23 +114,43 @@ pub(super) fn read(path: &Path, record: &Record) -> Result<Vec<u8>, ReadError> {
     {
         return truncated;
     }
-    let Ok(len) = usize::try_from(record.len) else {
+    let Some(mut bytes) = usize::try_from(record.len).ok().and_then(Bytes::try_zeroed) else {
         return truncated;
     };
-    let mut bytes = Vec::new();
-    bytes
-        .try_reserve_exact(len)
-        .map_err(|_| ReadError::Damaged(Damage::Truncated))?;
-    // `take` stops at the recorded length even if the file grew after `metadata`.
-    match file.take(record.len).read_to_end(&mut bytes) {
-        Ok(n) if n == len => {}
-        Ok(_) => return truncated,
+    // Exactly the recorded length is read, even if the file grew after `metadata`.
+    match read_body(&mut file, &mut bytes) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return truncated,
         Err(e) => return Err(ReadError::Io(e)),
     }
-    if super::record::checksum([bytes.as_slice()]) != record.checksum {
+    if super::record::checksum([&bytes[..]]) != record.checksum {
         return Err(ReadError::Damaged(Damage::Corrupt));
     }
     Ok(bytes)
+}
+
+/// Reading a large value in pieces on several threads shares out the page faults of its
+/// fresh buffer and the kernel's copy: a single thread reads about 1 GB/s into new memory.
+const PIECE: usize = 1 << 22;
+
+/// Fills `out` with the file's bytes after the header (where `file` is positioned).
+#[cfg(unix)]
+fn read_body(file: &mut File, out: &mut [u8]) -> io::Result<()> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::FileExt;
+
+    if out.len() < 2 * PIECE {
+        return file.read_exact(out);
+    }
+    out.par_chunks_mut(PIECE)
+        .enumerate()
+        .try_for_each(|(i, piece)| file.read_exact_at(piece, (HEADER + i * PIECE) as u64))
+}
+
+/// Fills `out` with the file's bytes after the header (where `file` is positioned).
+#[cfg(not(unix))]
+fn read_body(file: &mut File, out: &mut [u8]) -> io::Result<()> {
+    file.read_exact(out)
 }
 
 /// Removes a file, ignoring one that is already gone.

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use super::bytes::Bytes;
 use super::codec::{Codec, Encoded, Persist, TypeTag};
 use super::error::CacheError;
 use super::index::{Index, Removed};
@@ -60,7 +61,7 @@ struct Touches {
 }
 
 /// A value's checked bytes and its entry's record bytes.
-type Checked = (Vec<u8>, Vec<u8>);
+type Checked = (Bytes, Vec<u8>);
 
 /// Milliseconds since the Unix epoch.
 pub(super) fn now_ms() -> u64 {
@@ -188,7 +189,7 @@ impl DiskCache {
     /// # Errors
     ///
     /// As [`get_value`](DiskCache::get_value).
-    pub fn get_bytes(&self, key: &[u8; 32], tag: TypeTag) -> Result<Option<Vec<u8>>, CacheError> {
+    pub fn get_bytes(&self, key: &[u8; 32], tag: TypeTag) -> Result<Option<Bytes>, CacheError> {
         Ok(self.get_checked(key, tag)?.map(|(bytes, _)| bytes))
     }
 
@@ -245,7 +246,7 @@ impl DiskCache {
         }
         let bytes = match &record.place {
             Place::Inline(bytes) if checksum([bytes.as_slice()]) == record.checksum => {
-                bytes.clone()
+                Bytes::from(bytes.as_slice())
             }
             Place::Inline(_) => {
                 self.discard(key, &raw, Damage::Corrupt)?;

@@ -320,3 +320,65 @@ fn replacing_a_value_removes_its_old_object() {
     );
     assert_eq!(object::list(&cache.inner.objects).unwrap().len(), 1);
 }
+
+#[test]
+fn large_values_read_in_pieces_round_trip_and_are_checked() {
+    let dir = TempDir::new();
+    let cache = DiskCache::open(&dir.0).unwrap();
+    // 12 MB: read on several threads, with a last piece shorter than the others.
+    let values = big(1_500_001);
+    cache.put_value(&key(1), &values).unwrap();
+    cache.put_value(&key(2), &values).unwrap();
+    assert_eq!(cache.get_value::<Vec<f64>>(&key(1)).unwrap(), Some(values));
+    let path = object_path(&cache, &key(2));
+    let mut file = OpenOptions::new().write(true).open(&path).unwrap();
+    file.seek(SeekFrom::Start(9_000_000)).unwrap();
+    file.write_all(&[0xAA]).unwrap();
+    drop(file);
+    assert_eq!(cache.get_value::<Vec<f64>>(&key(2)).unwrap(), None);
+    assert_eq!(cache.events().corrupt, 1);
+    assert!(!path.exists());
+}
+
+#[cfg(feature = "ndarray")]
+#[test]
+fn arrays_round_trip_in_standard_order_and_check_their_shape() {
+    use ndarray::{Array, Array0, Array2, Array3, IxDyn};
+
+    let dir = TempDir::new();
+    let cache = DiskCache::open(&dir.0).unwrap();
+    let grid = Array2::from_shape_fn((300, 70), |(i, j)| {
+        f64::from(u32::try_from(i * 1000 + j).unwrap())
+    });
+    let transposed = grid.t().to_owned();
+    let cube = Array3::from_shape_fn((4, 5, 6), |(i, j, k)| {
+        i32::try_from(i * 100 + j * 10 + k).unwrap()
+    });
+    cache.put_value(&key(1), &grid).unwrap();
+    cache.put_value(&key(2), &transposed).unwrap();
+    cache.put_value(&key(3), &cube).unwrap();
+    cache
+        .put_value(&key(4), &Array0::from_elem((), 2.5_f32))
+        .unwrap();
+    cache.put_value(&key(5), &cube.clone().into_dyn()).unwrap();
+    assert_eq!(cache.get_value::<Array2<f64>>(&key(1)).unwrap(), Some(grid));
+    assert_eq!(
+        cache.get_value::<Array2<f64>>(&key(2)).unwrap(),
+        Some(transposed)
+    );
+    assert_eq!(
+        cache.get_value::<Array3<i32>>(&key(3)).unwrap().as_ref(),
+        Some(&cube)
+    );
+    assert_eq!(
+        cache.get_value::<Array0<f32>>(&key(4)).unwrap(),
+        Some(Array0::from_elem((), 2.5))
+    );
+    assert_eq!(
+        cache.get_value::<Array<i32, IxDyn>>(&key(5)).unwrap(),
+        Some(cube.into_dyn())
+    );
+    // Another dimension is another type: a miss, and the entry stays.
+    assert_eq!(cache.get_value::<Array3<f64>>(&key(1)).unwrap(), None);
+    assert_eq!(cache.stats().unwrap().entries, 5);
+}
