@@ -230,6 +230,9 @@ pub(crate) struct Operation {
     persist: OnceLock<Persisted>,
     /// The code fingerprint of an annotated function (see [`MacroOp::function`]).
     code: OnceLock<[u8; 32]>,
+    /// The operation's position in the list of every operation, in the order they were
+    /// made: how the recorder notes it (see [`Operation::by_id`]).
+    pub(crate) id: u32,
 }
 
 /// When an operation's values are stored in the disk cache (see [`Op::persisted`]).
@@ -339,6 +342,11 @@ const EXPENSIVE: u8 = 2;
 pub(crate) const CHEAP_RUN: Duration = Duration::from_micros(10);
 
 impl Operation {
+    /// Every operation made so far, by [`Operation::id`].
+    pub(crate) fn by_id() -> Vec<&'static Operation> {
+        every().clone()
+    }
+
     /// Records the type the operation's tasks return, unless it is known already.
     #[inline]
     pub(crate) fn note_output(&self, type_name: &'static str) {
@@ -482,7 +490,8 @@ fn cached<const N: usize>(
     }
     let (shown, full) = make();
     let operation = *registry().entry(full).or_insert_with_key(|full| {
-        Box::leak(Box::new(Operation {
+        let mut all = every();
+        let operation: &'static Operation = Box::leak(Box::new(Operation {
             name: Box::leak(shown.into_boxed_str()),
             digest: key::of_name(full),
             cost: AtomicU8::new(UNKNOWN),
@@ -492,10 +501,20 @@ fn cached<const N: usize>(
             kernel: OnceLock::new(),
             persist: OnceLock::new(),
             code: OnceLock::new(),
-        }))
+            id: u32::try_from(all.len()).expect("fewer than 2^32 operations"),
+        }));
+        all.push(operation);
+        operation
     });
     cache.with(|cache| cache.borrow_mut().insert(id, operation));
     operation
+}
+
+/// Every record, by [`Operation::id`]. Grown only under the registry's lock, so ids follow
+/// the order of the list.
+fn every() -> std::sync::MutexGuard<'static, Vec<&'static Operation>> {
+    static EVERY: Mutex<Vec<&'static Operation>> = Mutex::new(Vec::new());
+    EVERY.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Every record, by full name. Consulted only on a thread's first use of a name.

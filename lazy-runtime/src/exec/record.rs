@@ -3,8 +3,12 @@
 //! those).
 //!
 //! Cost: with nothing on, a run pays one relaxed load of [`FLAGS`]. With the recorder on, a
-//! run reads the clock it reads anyway and pushes one event into its own thread's buffer,
-//! behind a lock only the exporter ever contends for: there is no global lock per task.
+//! run reuses the clock readings it takes anyway and writes one event of eight words into
+//! its own thread's current chunk with plain (relaxed) stores, then publishes it with one
+//! release store of the chunk's length: no lock, no read-modify-write and no allocation per
+//! event. A thread takes its thread's lock once per [`CHUNK`] events, to get a fresh chunk;
+//! [`drain`] takes it to read the chunks. The size of a value is measured through the
+//! measure of its type, which each thread keeps for the type it saw last.
 //! With progress on, a run adds one to a counter and notes its operation in its thread's
 //! slot, for the bar's poller to read.
 //!
@@ -12,12 +16,20 @@
 //! - a thread's slot is registered once, the first time the thread notes anything, and is
 //!   never removed: the registry only grows, by one entry per thread;
 //! - an event's times are relative to [`epoch`], fixed the first time anything asks for it;
+//! - only a slot's own thread writes events into its chunks, and only into the chunk it
+//!   holds, at positions past the chunk's published length; it never writes into a full
+//!   chunk, so [`drain`] may recycle a full chunk (drained) while the thread still holds it;
+//! - of a slot's chunks, the events before `taken` in the first have been drained, and so
+//!   have none of the others';
 //! - the counters only grow; a force's bar shows their change since the force began.
 
-use std::any::Any;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::any::{Any, TypeId};
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use super::size::{self, Heap};
 
 use crate::key::Key;
 use crate::op::Operation;
@@ -111,12 +123,113 @@ pub(crate) struct Event {
     pub(crate) failed: bool,
 }
 
+/// Events per chunk: a thread takes its slot's lock once per this many events.
+pub(crate) const CHUNK: usize = 1024;
+/// Words per event: the operation's id and whether it failed, the key (four), the start,
+/// the duration and the bytes.
+const WORDS: usize = 8;
+/// Drained chunks a thread keeps for its next events (8 MiB), so that recording again does
+/// not fault fresh pages in.
+const KEPT: usize = 128;
+
+/// Room for [`CHUNK`] events, written by one thread and read by [`drain`].
+struct Chunk {
+    words: Box<[AtomicU64]>,
+    /// Events written and published: the writer stores it with `Release` after an event's
+    /// words, readers load it with `Acquire` before reading them.
+    len: AtomicUsize,
+}
+
+impl Chunk {
+    fn new() -> Chunk {
+        Chunk {
+            words: std::iter::repeat_with(|| AtomicU64::new(0))
+                .take(CHUNK * WORDS)
+                .collect(),
+            len: AtomicUsize::new(0),
+        }
+    }
+
+    fn write(&self, at: usize, event: &Event) {
+        let words = &self.words[at * WORDS..(at + 1) * WORDS];
+        let mut key = [0; 4];
+        for (word, part) in key.iter_mut().zip(event.key.0.chunks_exact(8)) {
+            *word = u64::from_le_bytes(part.try_into().expect("eight bytes"));
+        }
+        let values = [
+            u64::from(event.op.id) << 1 | u64::from(event.failed),
+            key[0],
+            key[1],
+            key[2],
+            key[3],
+            nanos(event.start),
+            nanos(event.duration),
+            event.bytes,
+        ];
+        for (slot, value) in words.iter().zip(values) {
+            slot.store(value, Ordering::Relaxed);
+        }
+        self.len.store(at + 1, Ordering::Release);
+    }
+
+    /// The events from `from` to `to` (at most the published length).
+    /// `ops` is a list of every operation by id, taken before the read: one made since (and
+    /// already run) refreshes it.
+    fn read(
+        &self,
+        from: usize,
+        to: usize,
+        ops: &mut Vec<&'static Operation>,
+        out: &mut Vec<Event>,
+    ) {
+        for at in from..to {
+            let words = &self.words[at * WORDS..(at + 1) * WORDS];
+            let word = |i: usize| words[i].load(Ordering::Relaxed);
+            let mut key = [0; 32];
+            for (i, part) in key.chunks_exact_mut(8).enumerate() {
+                part.copy_from_slice(&word(1 + i).to_le_bytes());
+            }
+            let id = usize::try_from(word(0) >> 1).unwrap_or(usize::MAX);
+            if id >= ops.len() {
+                *ops = Operation::by_id();
+            }
+            let Some(op) = ops.get(id).copied() else {
+                continue;
+            };
+            out.push(Event {
+                op,
+                key: Key(key),
+                start: Duration::from_nanos(word(5)),
+                duration: Duration::from_nanos(word(6)),
+                bytes: word(7),
+                failed: word(0) & 1 != 0,
+            });
+        }
+    }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// A slot's chunks, behind its lock.
+#[derive(Default)]
+struct Chunks {
+    /// Oldest first; every one but the last is full, and the last is the one its thread
+    /// writes (or a full one its thread has not replaced yet).
+    list: Vec<Arc<Chunk>>,
+    /// Events of `list[0]` already drained.
+    taken: usize,
+    /// Drained chunks, for the thread's next ones (at most [`KEPT`]).
+    free: Vec<Arc<Chunk>>,
+}
+
 /// One thread's notes.
 pub(crate) struct Slot {
     /// The position of the thread in the registry: its id in the timeline.
     pub(crate) index: u32,
     pub(crate) thread_name: String,
-    pub(crate) events: Mutex<Vec<Event>>,
+    chunks: Mutex<Chunks>,
     /// The operation this thread runs now, for the progress bar: behind a lock of its own,
     /// which only the bar's poller contends for.
     running: Mutex<Option<&'static Operation>>,
@@ -134,6 +247,45 @@ impl Slot {
     fn set_running(&self, op: Option<&'static Operation>) {
         *self.running.lock().unwrap_or_else(PoisonError::into_inner) = op;
     }
+
+    fn chunks(&self) -> std::sync::MutexGuard<'_, Chunks> {
+        self.chunks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A chunk to write into, entered in the slot's list.
+    fn fresh_chunk(&self) -> Arc<Chunk> {
+        let mut chunks = self.chunks();
+        let chunk = chunks.free.pop().unwrap_or_else(|| Arc::new(Chunk::new()));
+        if chunks.list.is_empty() {
+            chunks.taken = 0;
+        }
+        chunks.list.push(Arc::clone(&chunk));
+        chunk
+    }
+
+    /// Takes the events not drained yet, recycling the chunks that are full.
+    fn drain(&self, ops: &mut Vec<&'static Operation>) -> Vec<Event> {
+        let mut chunks = self.chunks();
+        let Chunks { list, taken, free } = &mut *chunks;
+        let mut events = Vec::new();
+        let mut from = std::mem::take(taken);
+        let mut partial = None;
+        for chunk in list.drain(..) {
+            let len = chunk.len.load(Ordering::Acquire);
+            chunk.read(from, len, ops, &mut events);
+            from = 0;
+            if len < CHUNK {
+                // Only the last chunk is not full: its thread writes on in it.
+                *taken = len;
+                partial = Some(chunk);
+            } else if free.len() < KEPT {
+                chunk.len.store(0, Ordering::Relaxed);
+                free.push(chunk);
+            }
+        }
+        list.extend(partial);
+        events
+    }
 }
 
 /// Every thread's slot, in the order they were registered.
@@ -146,19 +298,58 @@ fn registry() -> std::sync::MutexGuard<'static, Vec<Arc<Slot>>> {
     SLOTS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// What a thread keeps for itself: its slot, the chunk it writes and where, and the size
+/// measure of the type it measured last.
+struct Local {
+    slot: Arc<Slot>,
+    chunk: RefCell<Option<Arc<Chunk>>>,
+    /// The next position in `chunk` ([`CHUNK`] when there is none to write into).
+    at: Cell<usize>,
+    heap: Cell<Option<(TypeId, Heap)>>,
+}
+
 thread_local! {
-    static SLOT: Arc<Slot> = {
+    static LOCAL: Local = {
         let mut slots = registry();
         let thread = std::thread::current();
         let slot = Arc::new(Slot {
             index: u32::try_from(slots.len()).unwrap_or(u32::MAX),
             thread_name: thread.name().map_or_else(|| format!("{:?}", thread.id()), str::to_owned),
-            events: Mutex::new(Vec::new()),
+            chunks: Mutex::default(),
             running: Mutex::new(None),
         });
         slots.push(Arc::clone(&slot));
-        slot
+        Local { slot, chunk: RefCell::new(None), at: Cell::new(CHUNK), heap: Cell::new(None) }
     };
+}
+
+impl Local {
+    fn push(&self, event: &Event) {
+        let mut chunk = self.chunk.borrow_mut();
+        let mut at = self.at.get();
+        let current = match &*chunk {
+            Some(current) if at < CHUNK => current,
+            _ => {
+                at = 0;
+                chunk.insert(self.slot.fresh_chunk())
+            }
+        };
+        current.write(at, event);
+        self.at.set(at + 1);
+    }
+
+    fn bytes(&self, value: &(dyn Any + Send + Sync)) -> u64 {
+        let id = Any::type_id(value);
+        let heap = match self.heap.get() {
+            Some((seen, heap)) if seen == id => heap,
+            _ => {
+                let heap = size::heap_of(id);
+                self.heap.set(Some((id, heap)));
+                heap
+            }
+        };
+        size::bytes_with(heap, value)
+    }
 }
 
 /// Tasks finished, over all forces, while progress is on.
@@ -174,7 +365,7 @@ pub(crate) fn absorbed() {
 /// Notes that this thread begins running `op` (with progress on).
 pub(crate) fn begin(flags: u8, op: &'static Operation) {
     if flags & PROGRESS != 0 {
-        SLOT.with(|s| s.set_running(Some(op)));
+        LOCAL.with(|l| l.slot.set_running(Some(op)));
     }
 }
 
@@ -189,34 +380,129 @@ pub(crate) fn end(
 ) {
     if flags & PROGRESS != 0 {
         DONE.fetch_add(1, Ordering::Relaxed);
-        SLOT.with(|s| s.set_running(None));
+        LOCAL.with(|l| l.slot.set_running(None));
     }
     if flags & RECORD != 0 {
-        let event = Event {
-            op,
-            key,
-            start: start.saturating_duration_since(epoch()),
-            duration,
-            bytes: value.map_or(0, super::size::bytes_of),
-            failed: value.is_none(),
-        };
-        SLOT.with(|s| {
-            s.events
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(event);
+        LOCAL.with(|local| {
+            local.push(&Event {
+                op,
+                key,
+                start: start.saturating_duration_since(epoch()),
+                duration,
+                bytes: value.map_or(0, |v| local.bytes(v)),
+                failed: value.is_none(),
+            });
         });
     }
 }
 
 /// Takes every thread's events, leaving the buffers empty: each with its thread's slot.
 pub(crate) fn drain() -> Vec<(Arc<Slot>, Vec<Event>)> {
+    let mut ops = Operation::by_id();
     slots()
         .into_iter()
         .map(|slot| {
-            let events =
-                std::mem::take(&mut *slot.events.lock().unwrap_or_else(PoisonError::into_inner));
+            let events = slot.drain(&mut ops);
             (slot, events)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use super::{CHUNK, Event, Local, Slot};
+    use crate::key::Key;
+    use crate::op::Operation;
+
+    fn local() -> Local {
+        Local {
+            slot: Arc::new(Slot {
+                index: 0,
+                thread_name: "test".to_owned(),
+                chunks: Mutex::default(),
+                running: Mutex::new(None),
+            }),
+            chunk: std::cell::RefCell::new(None),
+            at: std::cell::Cell::new(CHUNK),
+            heap: std::cell::Cell::new(None),
+        }
+    }
+
+    fn event(i: u64) -> Event {
+        let mut key = [0; 32];
+        key[..8].copy_from_slice(&i.to_le_bytes());
+        key[31] = 7;
+        Event {
+            op: Operation::named("record::tests::op"),
+            key: Key(key),
+            start: Duration::from_nanos(i),
+            duration: Duration::from_nanos(2 * i),
+            bytes: 3 * i,
+            failed: i.is_multiple_of(5),
+        }
+    }
+
+    fn same(a: &Event, b: &Event) -> bool {
+        std::ptr::eq(a.op, b.op)
+            && a.key == b.key
+            && a.start == b.start
+            && a.duration == b.duration
+            && a.bytes == b.bytes
+            && a.failed == b.failed
+    }
+
+    #[test]
+    fn every_event_is_drained_once_across_chunks() {
+        let local = local();
+        let first = 2 * CHUNK as u64 + 17;
+        for i in 0..first {
+            local.push(&event(i));
+        }
+        let mut ops = Operation::by_id();
+        let drained = local.slot.drain(&mut ops);
+        assert_eq!(drained.len() as u64, first);
+        assert!(drained.iter().zip(0..).all(|(e, i)| same(e, &event(i))));
+        assert_eq!(
+            local.slot.chunks().free.len(),
+            2,
+            "the full chunks are kept"
+        );
+        // The partial chunk goes on where it stopped; the kept chunks are written again.
+        let second = CHUNK as u64 + 5;
+        for i in first..first + second {
+            local.push(&event(i));
+        }
+        let drained = local.slot.drain(&mut ops);
+        assert_eq!(drained.len() as u64, second);
+        assert!(drained.iter().zip(first..).all(|(e, i)| same(e, &event(i))));
+        assert!(local.slot.drain(&mut ops).is_empty());
+    }
+
+    #[test]
+    fn a_drain_while_a_thread_writes_loses_nothing() {
+        let total = 3 * CHUNK as u64 + 100;
+        let (send, slot) = std::sync::mpsc::channel();
+        let writer = std::thread::spawn(move || {
+            // The writer makes its own local state, as a thread's own is made.
+            let local = local();
+            send.send(Arc::clone(&local.slot))
+                .expect("the test waits for the slot");
+            for i in 0..total {
+                local.push(&event(i));
+            }
+        });
+        let slot = slot.recv().expect("the writer sends its slot");
+        let mut ops = Operation::by_id();
+        let mut seen = Vec::new();
+        while !writer.is_finished() {
+            seen.extend(slot.drain(&mut ops));
+        }
+        writer.join().expect("the writer does not panic");
+        seen.extend(slot.drain(&mut ops));
+        assert_eq!(seen.len() as u64, total);
+        assert!(seen.iter().zip(0..).all(|(e, i)| same(e, &event(i))));
+    }
 }

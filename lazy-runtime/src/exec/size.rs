@@ -3,79 +3,117 @@
 //! numbers, boxed slices, and, behind the `ndarray` feature, owned arrays). Other types
 //! count their inline size only: a hint, not a measure of everything they own.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::mem::size_of_val;
+use std::sync::LazyLock;
 
 /// The bytes `value` takes: inline, plus a known heap buffer.
+#[cfg(test)]
 pub(crate) fn bytes_of(value: &(dyn Any + Send + Sync)) -> u64 {
-    let inline = size_of_val(value);
-    let heap = heap_bytes(value).unwrap_or(0);
-    u64::try_from(inline + heap).unwrap_or(u64::MAX)
+    bytes_with(heap_of(Any::type_id(value)), value)
 }
 
-macro_rules! try_heap {
-    ($value:expr; $($t:ty),*) => {$(
-        if let Some(v) = $value.downcast_ref::<Vec<$t>>() {
-            return Some(v.capacity() * size_of::<$t>());
-        }
-        if let Some(v) = $value.downcast_ref::<Box<[$t]>>() {
-            return Some(size_of_val(&**v));
-        }
+/// The bytes `value` takes, given the [`Heap`] of its type (from [`heap_of`]).
+pub(crate) fn bytes_with(heap: Heap, value: &(dyn Any + Send + Sync)) -> u64 {
+    u64::try_from(size_of_val(value) + heap(value)).unwrap_or(u64::MAX)
+}
+
+/// Measures the heap buffer of a value of one type (0 for a type with none known).
+pub(crate) type Heap = fn(&(dyn Any + Send + Sync)) -> usize;
+
+/// The [`Heap`] of the type `id`: one look-up in a table sorted by type, so that a caller
+/// that measures many values of one type (the recorder) can keep it.
+pub(crate) fn heap_of(id: TypeId) -> Heap {
+    static TABLE: LazyLock<Vec<(TypeId, Heap)>> = LazyLock::new(|| {
+        let mut table = table();
+        table.sort_unstable_by_key(|entry| entry.0);
+        table
+    });
+    TABLE
+        .binary_search_by_key(&id, |entry| entry.0)
+        .map_or(none, |at| TABLE[at].1)
+}
+
+fn none(_: &(dyn Any + Send + Sync)) -> usize {
+    0
+}
+
+fn vec<T: 'static>(value: &(dyn Any + Send + Sync)) -> usize {
+    value
+        .downcast_ref::<Vec<T>>()
+        .map_or(0, |v| v.capacity() * size_of::<T>())
+}
+
+fn boxed<T: 'static>(value: &(dyn Any + Send + Sync)) -> usize {
+    value
+        .downcast_ref::<Box<[T]>>()
+        .map_or(0, |v| size_of_val(&**v))
+}
+
+fn string(value: &(dyn Any + Send + Sync)) -> usize {
+    value.downcast_ref::<String>().map_or(0, String::capacity)
+}
+
+fn strings(value: &(dyn Any + Send + Sync)) -> usize {
+    value.downcast_ref::<Vec<String>>().map_or(0, |v| {
+        v.capacity() * size_of::<String>() + v.iter().map(String::capacity).sum::<usize>()
+    })
+}
+
+macro_rules! buffers {
+    ($table:expr; $($t:ty),*) => {$(
+        $table.push((TypeId::of::<Vec<$t>>(), vec::<$t> as Heap));
+        $table.push((TypeId::of::<Box<[$t]>>(), boxed::<$t> as Heap));
     )*};
 }
 
-fn heap_bytes(value: &(dyn Any + Send + Sync)) -> Option<usize> {
-    if let Some(s) = value.downcast_ref::<String>() {
-        return Some(s.capacity());
-    }
-    try_heap!(value; u8, i8, u16, i16, u32, i32, u64, i64, u128, i128, usize, isize, f32, f64, bool, char);
-    if let Some(v) = value.downcast_ref::<Vec<String>>() {
-        return Some(
-            v.capacity() * size_of::<String>() + v.iter().map(String::capacity).sum::<usize>(),
-        );
-    }
-    arrays::heap_bytes(value)
+/// Every type with a known heap buffer, with its measure.
+fn table() -> Vec<(TypeId, Heap)> {
+    let mut table: Vec<(TypeId, Heap)> = vec![
+        (TypeId::of::<String>(), string),
+        (TypeId::of::<Vec<String>>(), strings),
+    ];
+    buffers!(table; u8, i8, u16, i16, u32, i32, u64, i64, u128, i128, usize, isize, f32, f64, bool, char);
+    arrays::add(&mut table);
+    table
 }
 
 #[cfg(feature = "ndarray")]
 mod arrays {
-    use std::any::Any;
+    use std::any::{Any, TypeId};
 
-    use ndarray::{Array, Ix1, Ix2, Ix3, IxDyn};
+    use ndarray::{Array, Dimension, Ix1, Ix2, Ix3, IxDyn};
 
-    macro_rules! try_arrays {
-        ($value:expr; $($t:ty),*) => {$(
-            if let Some(a) = $value.downcast_ref::<Array<$t, Ix1>>() {
-                return Some(a.len() * size_of::<$t>());
-            }
-            if let Some(a) = $value.downcast_ref::<Array<$t, Ix2>>() {
-                return Some(a.len() * size_of::<$t>());
-            }
-            if let Some(a) = $value.downcast_ref::<Array<$t, Ix3>>() {
-                return Some(a.len() * size_of::<$t>());
-            }
-            if let Some(a) = $value.downcast_ref::<Array<$t, IxDyn>>() {
-                return Some(a.len() * size_of::<$t>());
-            }
+    use super::Heap;
+
+    fn array<T: 'static, D: Dimension + 'static>(value: &(dyn Any + Send + Sync)) -> usize {
+        value
+            .downcast_ref::<Array<T, D>>()
+            .map_or(0, |a| a.len() * size_of::<T>())
+    }
+
+    macro_rules! arrays {
+        ($table:expr; $($t:ty),*) => {$(
+            $table.push((TypeId::of::<Array<$t, Ix1>>(), array::<$t, Ix1> as Heap));
+            $table.push((TypeId::of::<Array<$t, Ix2>>(), array::<$t, Ix2> as Heap));
+            $table.push((TypeId::of::<Array<$t, Ix3>>(), array::<$t, Ix3> as Heap));
+            $table.push((TypeId::of::<Array<$t, IxDyn>>(), array::<$t, IxDyn> as Heap));
         )*};
     }
 
-    pub(super) fn heap_bytes(value: &(dyn Any + Send + Sync)) -> Option<usize> {
-        try_arrays!(value; f64, f32, i64, i32, u64, u32, u8, bool);
-        None
+    pub(super) fn add(table: &mut Vec<(TypeId, Heap)>) {
+        arrays!(table; f64, f32, i64, i32, u64, u32, u8, bool);
     }
 }
 
 #[cfg(not(feature = "ndarray"))]
 mod arrays {
-    pub(super) fn heap_bytes(_: &(dyn std::any::Any + Send + Sync)) -> Option<usize> {
-        None
-    }
+    pub(super) fn add(_: &mut Vec<(std::any::TypeId, super::Heap)>) {}
 }
 
 #[cfg(test)]
 mod tests {
-    use super::bytes_of;
+    use super::{bytes_of, table};
 
     #[test]
     fn vectors_and_strings_count_their_buffers() {
@@ -88,5 +126,23 @@ mod tests {
             16,
             "other types count their inline size"
         );
+    }
+
+    #[test]
+    fn boxed_slices_and_string_vectors_count_their_buffers() {
+        let boxed: Box<[u16]> = vec![0; 10].into_boxed_slice();
+        assert_eq!(bytes_of(&boxed), 16 + 20);
+        let strings = vec![String::from("ab"), String::with_capacity(7)];
+        assert_eq!(strings.capacity(), 2);
+        assert_eq!(bytes_of(&strings), 24 + 2 * 24 + 2 + 7);
+    }
+
+    #[test]
+    fn each_type_has_one_measure() {
+        let mut ids: Vec<_> = table().into_iter().map(|entry| entry.0).collect();
+        let all = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all);
     }
 }
