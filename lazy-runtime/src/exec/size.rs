@@ -74,42 +74,36 @@ fn table() -> Vec<(TypeId, Heap)> {
         (TypeId::of::<Vec<String>>(), strings),
     ];
     buffers!(table; u8, i8, u16, i16, u32, i32, u64, i64, u128, i128, usize, isize, f32, f64, bool, char);
-    arrays::add(&mut table);
+    add_arrays(&mut table);
     table
 }
 
+/// The bytes of an `ndarray` array's elements.
 #[cfg(feature = "ndarray")]
-mod arrays {
-    use std::any::{Any, TypeId};
+fn array<T: 'static, D: ndarray::Dimension + 'static>(value: &(dyn Any + Send + Sync)) -> usize {
+    value
+        .downcast_ref::<ndarray::Array<T, D>>()
+        .map_or(0, |a| a.len() * size_of::<T>())
+}
 
-    use ndarray::{Array, Dimension, Ix1, Ix2, Ix3, IxDyn};
-
-    use super::Heap;
-
-    fn array<T: 'static, D: Dimension + 'static>(value: &(dyn Any + Send + Sync)) -> usize {
-        value
-            .downcast_ref::<Array<T, D>>()
-            .map_or(0, |a| a.len() * size_of::<T>())
-    }
+/// Adds the arrays of every element type the runtime fuses, in one to three and any dimensions.
+#[cfg(feature = "ndarray")]
+fn add_arrays(table: &mut Vec<(TypeId, Heap)>) {
+    use ndarray::{Array, Ix1, Ix2, Ix3, IxDyn};
 
     macro_rules! arrays {
-        ($table:expr; $($t:ty),*) => {$(
-            $table.push((TypeId::of::<Array<$t, Ix1>>(), array::<$t, Ix1> as Heap));
-            $table.push((TypeId::of::<Array<$t, Ix2>>(), array::<$t, Ix2> as Heap));
-            $table.push((TypeId::of::<Array<$t, Ix3>>(), array::<$t, Ix3> as Heap));
-            $table.push((TypeId::of::<Array<$t, IxDyn>>(), array::<$t, IxDyn> as Heap));
+        ($($t:ty),*) => {$(
+            table.push((TypeId::of::<Array<$t, Ix1>>(), array::<$t, Ix1> as Heap));
+            table.push((TypeId::of::<Array<$t, Ix2>>(), array::<$t, Ix2> as Heap));
+            table.push((TypeId::of::<Array<$t, Ix3>>(), array::<$t, Ix3> as Heap));
+            table.push((TypeId::of::<Array<$t, IxDyn>>(), array::<$t, IxDyn> as Heap));
         )*};
     }
-
-    pub(super) fn add(table: &mut Vec<(TypeId, Heap)>) {
-        arrays!(table; f64, f32, i64, i32, u64, u32, u8, bool);
-    }
+    arrays!(f64, f32, i64, i32, u64, u32, u8, bool);
 }
 
 #[cfg(not(feature = "ndarray"))]
-mod arrays {
-    pub(super) fn add(_: &mut Vec<(std::any::TypeId, super::Heap)>) {}
-}
+fn add_arrays(_: &mut Vec<(TypeId, Heap)>) {}
 
 #[cfg(test)]
 mod tests {
