@@ -34,7 +34,6 @@ use crate::stats;
 
 /// Groups the element-wise tasks of `tasks` into regions (see the module docs).
 pub(super) fn assign(tasks: &mut Tasks<'_>) {
-    let n = tasks.len();
     let is_fusable = |t: &super::tasks::Task<'_>| {
         t.reads_inputs
             && t.node.op.kernel().is_some()
@@ -45,47 +44,86 @@ pub(super) fn assign(tasks: &mut Tasks<'_>) {
     if !tasks.list.iter().any(is_fusable) {
         return;
     }
-    let fusable: Vec<bool> = tasks.list.iter().map(is_fusable).collect();
+    let candidates: Vec<Candidate> = tasks
+        .list
+        .iter()
+        .map(|t| Candidate {
+            fusable: is_fusable(t),
+            reduces: t.node.op.kernel().is_some_and(|k| k.op.reduces()),
+            requested: t.is_root,
+        })
+        .collect();
+    let heads = regions(&candidates, |i| tasks.readers(i));
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); heads.len()];
+    for (i, head) in heads.iter().enumerate() {
+        if let Some(head) = head {
+            members[*head as usize].push(index(i));
+        }
+    }
+    tasks.roles = heads
+        .iter()
+        .enumerate()
+        .map(|(i, head)| match head {
+            Some(head) if *head as usize == i => {
+                Role::Head(std::mem::take(&mut members[i]).into_boxed_slice())
+            }
+            Some(_) => Role::Absorbed,
+            None => Role::Plain,
+        })
+        .collect();
+}
+
+/// What grouping needs to know of a task.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Candidate {
+    /// An element-wise operation this plan computes itself.
+    pub(crate) fusable: bool,
+    /// A reduction: the head of its region, never absorbed.
+    pub(crate) reduces: bool,
+    /// Its value was asked for, so it is materialised.
+    pub(crate) requested: bool,
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).expect("a plan holds fewer than 2^32 tasks")
+}
+
+/// The region of each of `tasks` (inputs before their readers; `readers(i)` are the tasks
+/// reading task `i`, after it): the position of its region's head, or `None` for a task
+/// that is not in a region of two or more operations. Shared by plans and by the pictures of
+/// a graph (`inspect`), so that a picture shows the regions a force forms.
+pub(crate) fn regions<'r>(
+    tasks: &[Candidate],
+    readers: impl Fn(usize) -> &'r [u32],
+) -> Vec<Option<u32>> {
+    let n = tasks.len();
     // Readers come after their inputs: walking backwards, a task's readers have their
     // regions already.
     let mut region: Vec<Option<u32>> = vec![None; n];
     for i in (0..n).rev() {
-        if !fusable[i] {
+        if !tasks[i].fusable {
             continue;
         }
-        let readers = tasks.readers(i);
+        let readers = readers(i);
         let shared = readers
             .first()
             .and_then(|&r| region[r as usize])
             .filter(|&head| readers.iter().all(|&r| region[r as usize] == Some(head)));
-        let reduces = tasks.list[i]
-            .node
-            .op
-            .kernel()
-            .is_some_and(|k| k.op.reduces());
         region[i] = match shared {
-            Some(head) if !tasks.list[i].is_root && !reduces => Some(head),
-            _ => Some(u32::try_from(i).expect("a plan holds fewer than 2^32 tasks")),
+            Some(head) if !tasks[i].requested && !tasks[i].reduces => Some(head),
+            _ => Some(index(i)),
         };
     }
-    let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (i, r) in region.iter().enumerate() {
-        if let Some(head) = r {
-            members[*head as usize]
-                .push(u32::try_from(i).expect("a plan holds fewer than 2^32 tasks"));
-        }
+    let mut size = vec![0_u32; n];
+    for head in region.iter().flatten() {
+        size[*head as usize] += 1;
     }
-    tasks.roles = (0..n)
-        .map(|i| match region[i] {
-            // A region of one operation gains nothing from a pass of its own: the task's
-            // own function (by reference, or in place) is as fast.
-            Some(head) if head as usize == i && members[i].len() > 1 => {
-                Role::Head(std::mem::take(&mut members[i]).into_boxed_slice())
-            }
-            Some(head) if head as usize != i && members[head as usize].len() > 1 => Role::Absorbed,
-            _ => Role::Plain,
-        })
-        .collect();
+    // A region of one operation gains nothing from a pass of its own: the task's own
+    // function (by reference, or in place) is as fast.
+    region
+        .into_iter()
+        .map(|head| head.filter(|&h| size[h as usize] > 1))
+        .collect()
 }
 
 /// The region's inputs as it reads them: each external node once, with its value.
@@ -254,7 +292,8 @@ fn compute(nodes: &[&Arc<Node>], inputs: Inputs<'_>) -> Result<Erased, Error> {
     let fused = catch_unwind(AssertUnwindSafe(|| evaluate(values)));
     match fused {
         Ok(Ok(value)) => {
-            for _ in 1..nodes.len() {
+            for absorbed in &nodes[..nodes.len() - 1] {
+                absorbed.mark_fused();
                 stats::fused_operation();
             }
             Ok(value)

@@ -21,6 +21,7 @@ mod test;
 use std::sync::Arc;
 
 pub use depth::{max_depth, set_max_depth};
+pub(crate) use fuse::{Candidate, regions};
 pub use plan::{Plan, TaskId};
 pub use pool::ThreadPool;
 pub(crate) use run::{inside_a_run, run_eagerly};

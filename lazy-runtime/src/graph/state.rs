@@ -31,6 +31,17 @@ pub(crate) enum Status {
 /// Invariants: `value.is_some() == (status == Ready)`, except that a stale node keeps its
 /// old value while it is being verified; `error.is_some() == (status == Failed)`;
 /// `owner.is_some() == (status == Running)`; a branch is set only while `Suspended`.
+/// How a node's value was last computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Ran {
+    /// Never.
+    Never,
+    /// By the node's own task.
+    Itself,
+    /// Chunk by chunk inside a fused pass, for its region's head: never materialised.
+    InPass,
+}
+
 pub(crate) struct State {
     pub(super) status: Status,
     pub(super) value: Option<Erased>,
@@ -42,8 +53,9 @@ pub(crate) struct State {
     pub(super) holds_claims: bool,
     /// Threads blocked in `wait_while_running`; the condvar is only signalled when non-zero.
     pub(super) waiters: u32,
-    /// Whether the task has completed at least once (a `Pending` node that ran was released).
-    pub(super) ran: bool,
+    /// How the value was last computed, if ever: a `Pending` node whose task ran was
+    /// released.
+    pub(super) ran: Ran,
     pub(super) elapsed: Option<Duration>,
     /// What few nodes have: an executor, a branch being waited for. One pointer for both
     /// keeps the node in its allocator size class.
@@ -70,7 +82,7 @@ impl State {
             error: None,
             holds_claims: false,
             waiters: 0,
-            ran: false,
+            ran: Ran::Never,
             elapsed: None,
             rare: None,
             stale: false,
@@ -125,7 +137,7 @@ impl State {
     /// What a user sees of this state.
     pub(crate) fn public(&self) -> NodeState {
         match self.status {
-            Status::Pending if self.ran => NodeState::Released,
+            Status::Pending if self.ran == Ran::Itself => NodeState::Released,
             Status::Pending => NodeState::Pending,
             Status::Running | Status::Suspended => NodeState::Running,
             Status::Ready if self.stale => NodeState::Invalidated,
@@ -136,6 +148,11 @@ impl State {
 
     pub(crate) fn elapsed(&self) -> Option<Duration> {
         self.elapsed
+    }
+
+    /// Whether the value was last computed inside a fused pass (see [`Ran::InPass`]).
+    pub(crate) fn fused(&self) -> bool {
+        self.ran == Ran::InPass
     }
 }
 

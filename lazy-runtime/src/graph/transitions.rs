@@ -11,7 +11,7 @@ use super::memo;
 use super::node::Node;
 use super::persisted;
 use super::revision;
-use super::state::{State, Status};
+use super::state::{Ran, State, Status};
 use super::sync::{MutexGuard, current_thread};
 use super::value::Erased;
 use crate::error::{Error, ErrorKind};
@@ -211,6 +211,16 @@ impl Node {
         self.finish(result, elapsed);
     }
 
+    /// Notes that a fused pass computed this pending node's value chunk by chunk, for its
+    /// region's head: the value was never materialised, so the node stays pending, and a
+    /// picture of the graph shows it inside the region (`inspect::Graph::regions`).
+    pub(crate) fn mark_fused(&self) {
+        let mut st = self.lock();
+        if st.status == Status::Pending {
+            st.ran = Ran::InPass;
+        }
+    }
+
     /// Stores a task's result and wakes threads waiting for it.
     pub(crate) fn finish(&self, result: Result<Erased, Error>, elapsed: Duration) {
         // Early cut-off compares with the user's `PartialEq`: user code, so it runs outside
@@ -268,7 +278,7 @@ impl Node {
     ) -> (Option<Erased>, Option<memo::Offer>) {
         let mut st = self.lock();
         st.elapsed = Some(elapsed);
-        st.ran = true;
+        st.ran = Ran::Itself;
         st.owner = None;
         let revision = revision::current();
         // Verified as of the run's start: an input set since has marked the node stale

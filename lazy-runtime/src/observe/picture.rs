@@ -1,12 +1,12 @@
 //! What a picture of the graph shows, before it is laid out: one box per node, or, for a
 //! graph of more than [`SUMMARY_ABOVE`] nodes, one box per function with how many nodes
 //! it has in each state (dask's request for large graphs); boxes coloured by state, with
-//! how often building returned an existing node (folds).
+//! how often building returned an existing node (folds) and which fused pass a node is in.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::inspect::{Graph, NodeState, colour};
+use crate::inspect::{Graph, NodeState, colour, region_label};
 use crate::names;
 
 /// Graphs with more nodes than this are drawn by function.
@@ -23,6 +23,8 @@ pub(crate) struct Item {
     pub(crate) leaf: bool,
     /// How many nodes it stands for.
     pub(crate) nodes: usize,
+    /// The fused region (a position in [`Picture::regions`]) the node is in, if any.
+    pub(crate) region: Option<usize>,
 }
 
 impl Item {
@@ -37,6 +39,8 @@ pub(crate) struct Picture {
     pub(crate) edges: Vec<(usize, usize)>,
     /// Whether boxes stand for functions rather than nodes.
     pub(crate) summary: bool,
+    /// The labels of the fused regions boxes are in (none in a summary).
+    pub(crate) regions: Vec<String>,
 }
 
 impl Picture {
@@ -60,12 +64,19 @@ impl Picture {
         }
     }
 
-    /// One box per node.
+    /// One box per node; the members of a fused region say which pass they are in.
     pub(crate) fn nodes(graph: &Graph) -> Picture {
+        let mut region_of = vec![None; graph.node_count()];
+        for (k, region) in graph.regions().iter().enumerate() {
+            for &m in &region.members {
+                region_of[m] = Some(k);
+            }
+        }
         let items = graph
             .nodes()
             .iter()
-            .map(|n| {
+            .zip(&region_of)
+            .map(|(n, &region)| {
                 let mut label = format!(
                     "{}\n{} {}",
                     names::clip(&n.label(), LINE),
@@ -75,42 +86,60 @@ impl Picture {
                 if n.folds > 0 {
                     let _ = write!(label, ", folded {}×", n.folds);
                 }
+                if let Some(k) = region {
+                    let _ = write!(label, "\nfused pass {}", k + 1);
+                }
                 Item {
                     label,
                     state: n.state,
                     leaf: n.is_leaf,
                     nodes: 1,
+                    region,
                 }
             })
             .collect();
         let mut edges = graph.edges().to_vec();
         edges.sort_unstable();
         edges.dedup();
+        let regions = graph
+            .regions()
+            .iter()
+            .enumerate()
+            .map(|(k, r)| format!("{}: {}", k + 1, region_label(r)))
+            .collect();
         Picture {
             items,
             edges,
             summary: false,
+            regions,
         }
     }
 
     /// One box per function (leaves by type), with its nodes counted by state.
     pub(crate) fn summary(graph: &Graph) -> Picture {
+        let mut in_region = vec![false; graph.node_count()];
+        for region in graph.regions() {
+            for &m in &region.members {
+                in_region[m] = true;
+            }
+        }
         let mut group_of = Vec::with_capacity(graph.node_count());
-        let mut groups: Vec<(String, bool, Vec<NodeState>, u64)> = Vec::new();
+        let mut groups: Vec<(String, bool, Vec<NodeState>, u64, usize)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for n in graph.nodes() {
+        for (n, &fused) in graph.nodes().iter().zip(&in_region) {
             let label = n.label();
             let at = *index.entry(label.clone()).or_insert_with(|| {
-                groups.push((label, n.is_leaf, Vec::new(), 0));
+                groups.push((label, n.is_leaf, Vec::new(), 0, 0));
                 groups.len() - 1
             });
             groups[at].2.push(n.state);
             groups[at].3 += u64::from(n.folds);
+            groups[at].4 += usize::from(fused);
             group_of.push(at);
         }
         let items = groups
             .into_iter()
-            .map(|(label, leaf, states, folds)| {
+            .map(|(label, leaf, states, folds, fused)| {
                 let mut text = format!("{}\n{} nodes", names::clip(&label, LINE), states.len());
                 for state in ORDER {
                     let count = states.iter().filter(|s| **s == state).count();
@@ -121,11 +150,15 @@ impl Picture {
                 if folds > 0 {
                     let _ = write!(text, "\nfolded {folds}×");
                 }
+                if fused > 0 {
+                    let _ = write!(text, "\n{fused} in fused passes");
+                }
                 Item {
                     label: text,
                     state: dominant(&states),
                     leaf,
                     nodes: states.len(),
+                    region: None,
                 }
             })
             .collect();
@@ -141,6 +174,7 @@ impl Picture {
             items,
             edges,
             summary: true,
+            regions: Vec::new(),
         }
     }
 }

@@ -162,6 +162,13 @@ impl Report {
                 graph.task_count(),
                 picture.caption()
             );
+            if !picture.regions.is_empty() {
+                out.push_str("<p>Fused passes (members drawn with a thick border):</p>\n<ul>\n");
+                for label in &picture.regions {
+                    let _ = writeln!(out, "<li class=\"region\">{}</li>", escape(label));
+                }
+                out.push_str("</ul>\n");
+            }
         }
     }
 

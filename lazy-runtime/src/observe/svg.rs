@@ -96,17 +96,24 @@ fn in_process(picture: &Picture) -> String {
                 f64::from(u32::try_from(widest).unwrap_or(200)) * 7.5 + 24.0,
                 f64::from(u32::try_from(lines).unwrap_or(4)) * 16.0 + 16.0,
             );
+            // A fused region's members have a thick border of the region's colour.
+            let (line, width) = item.region.map_or(("black", 1), |k| {
+                (REGION_COLOURS[k % REGION_COLOURS.len()], 4)
+            });
             let look = StyleAttr::new(
-                Color::fast("black"),
-                1,
+                Color::fast(line),
+                width,
                 Some(Color::fast(item.fill())),
                 if item.leaf { 14 } else { 3 },
                 13,
             );
-            let properties = format!(
+            let mut properties = format!(
                 "class=\"lazy-node\" data-state=\"{}\" data-nodes=\"{}\"",
                 item.state, item.nodes
             );
+            if let Some(k) = item.region {
+                let _ = write!(properties, " data-region=\"{}\"", k + 1);
+            }
             let shape = ShapeKind::new_box(&item.label);
             vg.add_node(Element::create_with_properties(
                 shape,
@@ -166,12 +173,28 @@ fn to_dot(picture: &Picture) -> String {
             if item.leaf { ", shape=ellipse" } else { "" }
         );
     }
+    for (k, label) in picture.regions.iter().enumerate() {
+        let _ = write!(
+            out,
+            "  subgraph cluster_pass{k} {{\n    label=\"{label}\";\n    style=dashed;\n    color={};\n   ",
+            REGION_COLOURS[k % REGION_COLOURS.len()]
+        );
+        for (i, item) in picture.items.iter().enumerate() {
+            if item.region == Some(k) {
+                let _ = write!(out, " n{i};");
+            }
+        }
+        out.push_str("\n  }\n");
+    }
     for (from, to) in &picture.edges {
         let _ = writeln!(out, "  n{from} -> n{to};");
     }
     out.push_str("}\n");
     out
 }
+
+/// The border colours of fused regions, in turn.
+const REGION_COLOURS: [&str; 4] = ["purple", "darkorange", "teal", "crimson"];
 
 #[cfg(test)]
 mod tests {

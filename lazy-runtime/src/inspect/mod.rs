@@ -14,6 +14,10 @@ use crate::lazy::Lazy;
 use crate::names;
 pub use crate::stats::{Stats, stats, thread_stats};
 
+mod regions;
+
+pub use regions::Region;
+
 impl<T> Lazy<T> {
     /// Where the value stands, without forcing it.
     #[must_use]
@@ -64,6 +68,23 @@ pub struct NodeInfo {
     pub folds: u32,
     /// How long its task took the last time it ran.
     pub elapsed: Option<Duration>,
+    /// Whether its value was last computed chunk by chunk inside a fused pass, for the
+    /// head of its region (see [`Graph::regions`]), and never materialised.
+    pub fused: bool,
+    /// What a fused pass can make of it.
+    fusion: Fusion,
+}
+
+/// What a fused pass can make of a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fusion {
+    /// Nothing: not element-wise, or element-wise over input cells or on an executor,
+    /// which plans never fuse.
+    None,
+    /// An element-wise array operation.
+    Elementwise,
+    /// A reduction of an element-wise operation (`.sum()`, `.mean()`, ...): a region's head.
+    Reduces,
 }
 
 impl NodeInfo {
@@ -122,6 +143,7 @@ fn short_name(name: &'static str) -> &'static str {
 pub struct Graph {
     nodes: Vec<NodeInfo>,
     edges: Vec<(usize, usize)>,
+    regions: Vec<Region>,
 }
 
 impl Graph {
@@ -166,10 +188,11 @@ impl Graph {
         let nodes = order
             .iter()
             .map(|node| {
-                let (state, elapsed) = {
+                let (state, elapsed, fused) = {
                     let st = node.lock();
-                    (st.public(), st.elapsed())
+                    (st.public(), st.elapsed(), st.fused())
                 };
+                let kernel = node.op.kernel();
                 NodeInfo {
                     key: node.key,
                     name: node.name(),
@@ -178,10 +201,24 @@ impl Graph {
                     runs: node.runs(),
                     folds: node.folds(),
                     elapsed,
+                    fused,
+                    fusion: match kernel {
+                        _ if node.is_volatile() || node.has_executor() => Fusion::None,
+                        Some(k) if k.op.reduces() => Fusion::Reduces,
+                        Some(_) => Fusion::Elementwise,
+                        None => Fusion::None,
+                    },
                 }
             })
             .collect();
-        Graph { nodes, edges }
+        let roots: Vec<usize> = roots.iter().map(|r| index[&r.key]).collect();
+        let mut graph = Graph {
+            nodes,
+            edges,
+            regions: Vec::new(),
+        };
+        graph.find_regions(&roots);
+        graph
     }
 
     /// The nodes, inputs before the nodes that read them.
@@ -244,7 +281,8 @@ impl Graph {
 
     /// Graphviz DOT, one box per node labelled with its operation and short key, filled by
     /// state: white pending, gold running, green ready, red failed, blue released, orange
-    /// invalidated.
+    /// invalidated. Each fused region (see [`regions`](Graph::regions)) is a dashed
+    /// cluster around its members, labelled with its size and whether it ran.
     #[must_use]
     pub fn to_dot(&self) -> String {
         let mut out =
@@ -260,6 +298,17 @@ impl Graph {
                 colour(n.state)
             );
         }
+        for (k, region) in self.regions.iter().enumerate() {
+            let _ = write!(
+                out,
+                "  subgraph cluster_pass{k} {{\n    label=\"{}\";\n    style=dashed;\n   ",
+                region_label(region)
+            );
+            for m in &region.members {
+                let _ = write!(out, " n{m};");
+            }
+            out.push_str("\n  }\n");
+        }
         for (from, to) in &self.edges {
             let _ = writeln!(out, "  n{from} -> n{to};");
         }
@@ -268,16 +317,27 @@ impl Graph {
     }
 
     /// A dask-style task dictionary: one line per node, `key: (operation, input keys...)`,
-    /// with module paths left out of the names,
-    /// or `key: <type> leaf` for leaf values.
+    /// with module paths left out of the names, or `key: <type> leaf` for leaf values. A
+    /// member of a fused region (see [`regions`](Graph::regions)) other than its head ends
+    /// with `# fused into 'head-key'`.
     #[must_use]
     pub fn task_dict(&self) -> String {
         let mut inputs: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
         for &(from, to) in &self.edges {
             inputs[to].push(from);
         }
+        let fused_into: HashMap<usize, usize> = self
+            .regions
+            .iter()
+            .flat_map(|r| {
+                r.members
+                    .iter()
+                    .filter(|&&m| m != r.head)
+                    .map(|&m| (m, r.head))
+            })
+            .collect();
         let mut out = String::from("{\n");
-        for (n, ins) in self.nodes.iter().zip(&inputs) {
+        for (i, (n, ins)) in self.nodes.iter().zip(&inputs).enumerate() {
             let key = format!("'{}-{}'", n.key_name(), n.key.short());
             if n.is_leaf {
                 let _ = writeln!(out, "  {key}: <{} leaf>,", names::compact(n.name));
@@ -292,12 +352,22 @@ impl Graph {
                         )
                     })
                     .collect();
-                let _ = writeln!(
+                let _ = write!(
                     out,
                     "  {key}: ({}, {}),",
                     names::compact(n.name),
                     args.join(", ")
                 );
+                if let Some(&head) = fused_into.get(&i) {
+                    let head = &self.nodes[head];
+                    let _ = write!(
+                        out,
+                        "  # fused into '{}-{}'",
+                        head.key_name(),
+                        head.key.short()
+                    );
+                }
+                out.push('\n');
             }
         }
         out.push('}');
@@ -320,6 +390,16 @@ impl Graph {
             );
         }
         g
+    }
+}
+
+/// How DOT and the pictures name a fused region.
+pub(crate) fn region_label(region: &Region) -> String {
+    let operations = region.members.len();
+    if region.ran {
+        format!("fused pass of {operations} operations (ran)")
+    } else {
+        format!("fused pass of {operations} operations")
     }
 }
 
