@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use lazy::cluster::{ClusterError, execute_from_args, launch_local};
-use lazy::{Lazy, lazy};
+use lazy::{Lazy, autodask, lazy};
 
 static SQUARES: AtomicUsize = AtomicUsize::new(0);
 static ADDS: AtomicUsize = AtomicUsize::new(0);
@@ -59,6 +59,22 @@ fn tree(from: i64, n: i64) -> Lazy<i64> {
     level.pop().expect("one value")
 }
 
+/// A lazy `if`: only the branch taken is built, once `x` is known, by the process that
+/// owns the conditional, and its tasks run there.
+#[autodask(inline)]
+fn choose(x: i64) -> i64 {
+    if x > 100 {
+        add(square(x), square(x + 1))
+    } else {
+        culled(x)
+    }
+}
+
+/// Two conditionals in one force, one taking each branch.
+fn branches() -> (Lazy<i64>, Lazy<i64>) {
+    (choose(tree(0, 8)), choose(tree(0, 3)))
+}
+
 /// What one process of a test cluster does, by `LAZY_TEST_SCENARIO`; run only as a child
 /// of the tests below.
 #[test]
@@ -76,6 +92,11 @@ fn cluster_process() {
                 let more = add(&total, tree(100, 5));
                 let second = cluster.strict(&more);
                 println!("result {first} {second}");
+            }
+            "branch" => {
+                let (big, small) = branches();
+                let (big, small) = cluster.strict((&big, &small));
+                println!("result {big} {small}");
             }
             "panic" => report(cluster.try_strict(&tree(1000, 8))),
             "die" => report(cluster.try_strict(&tree(2000, 8))),
@@ -183,6 +204,31 @@ fn two_and_three_processes_agree_with_one_and_run_each_task_once() {
                 outputs.iter().all(|(_, o)| runs(o)[0] > 0),
                 "work is shared"
             );
+        }
+    });
+}
+
+#[test]
+fn conditionals_across_processes_build_and_run_only_the_branch_taken() {
+    support::within(Duration::from_mins(2), || {
+        let (big, small) = branches();
+        let expected = format!("{} {}", lazy::strict(&big), lazy::strict(&small));
+        assert_eq!(expected, format!("{} {}", 140 * 140 + 141 * 141, -5));
+        for processes in [2, 3] {
+            let outputs = run_cluster(processes, "branch");
+            let mut sum = [0; 3];
+            for (code, output) in &outputs {
+                assert_eq!(*code, Some(0), "{output}");
+                assert_eq!(line(output, "result "), expected);
+                for (s, r) in sum.iter_mut().zip(runs(output)) {
+                    *s += r;
+                }
+            }
+            // The trees: 8 squares (the second tree's 3 fold into the first's), 7 + 1
+            // additions (`s0 + s1` folds too). The first `if` takes its first branch (2
+            // squares and an addition), the second its other one (one `culled`); no
+            // branch not taken runs anywhere, and nothing runs twice.
+            assert_eq!(sum, [10, 9, 1], "{processes} processes: {outputs:?}");
         }
     });
 }
