@@ -18,6 +18,7 @@ use std::fmt;
 
 pub use args::Launch;
 pub use codec::{decode, encode, register};
+
 pub use error::ClusterError;
 pub use local::{LocalCluster, launch_local};
 
@@ -69,10 +70,19 @@ impl Cluster {
     /// each task runs on one process, and the values are returned on every process. Every
     /// process must make the same calls in the same order.
     ///
+    /// The values asked for are sent to every process, so their types must be serde types
+    /// ([`Shareable`]): a compile error says so otherwise. Values of the tasks below them
+    /// cross processes too, but their types are known only as the force runs: one without
+    /// a codec fails the force with [`ClusterError::NoCodec`], naming the task and the
+    /// type (see [`register`]).
+    ///
     /// # Panics
     ///
     /// With the error's message if the force fails (see [`try_strict`](Cluster::try_strict)).
-    pub fn strict<F: Force>(&mut self, x: F) -> F::Output {
+    pub fn strict<F: Force>(&mut self, x: F) -> F::Output
+    where
+        F::Output: Shareable,
+    {
         match self.try_strict(x) {
             Ok(value) => value,
             Err(error) => panic!("{error}"),
@@ -85,7 +95,10 @@ impl Cluster {
     ///
     /// A task failed (on any process), a process was lost or ended the force, the
     /// processes built different graphs, or a value had no codec to cross processes.
-    pub fn try_strict<F: Force>(&mut self, x: F) -> Result<F::Output, ClusterError> {
+    pub fn try_strict<F: Force>(&mut self, x: F) -> Result<F::Output, ClusterError>
+    where
+        F::Output: Shareable,
+    {
         let mut roots = Nodes::default();
         x.roots(&mut roots);
         self.forces += 1;
@@ -103,6 +116,19 @@ impl Cluster {
         Ok(x.collect(&mut Values::new(values)))
     }
 }
+
+/// A value that can be the result of a cluster force, which is sent to every process: a
+/// serde type (`Serialize` and `Deserialize`). Numeric arrays still cross as raw
+/// little-endian bytes; serde only vouches that they can.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the value of a cluster force: it is sent to every process",
+    label = "forced across processes here",
+    note = "derive serde's `Serialize` and `Deserialize` for it, and call `lazy::cluster::register::<T>()` on every process for each such type (docs/cluster.md)"
+)]
+// No supertraits: a type that lacks both `Serialize` and `Deserialize` gets one error.
+pub trait Shareable {}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned> Shareable for T {}
 
 /// Runs `program` on this process as a member of the cluster that `args` (as
 /// [`std::env::args`] gives them) describe, and returns what it returns. Every process of
