@@ -52,6 +52,22 @@ both! {
     fn shadowed / shadowed_eager(xs: Vec<i64>, k: i64) -> i64 {
         xs.iter().map(|k| k * 3).sum::<i64>() + k
     }
+    fn picked / picked_eager(xs: Vec<i64>, k: i64, flag: bool) -> i64 {
+        if flag { xs.iter().map(|x| x * k).sum() } else { k }
+    }
+    fn matched / matched_eager(xs: Vec<i64>, step: Option<i64>) -> i64 {
+        match step {
+            Some(s) => xs.iter().map(|x| x * s).sum(),
+            None => 0,
+        }
+    }
+    fn unrolled / unrolled_eager(xs: Vec<i64>) -> i64 {
+        let mut acc = 0;
+        for i in 1..=3 {
+            acc += xs.iter().map(|x| x * i).sum::<i64>();
+        }
+        acc
+    }
     fn built / built_eager(n: usize, k: i64) -> Vec<i64> {
         std::iter::repeat_with(move || k).take(n).collect()
     }
@@ -188,4 +204,31 @@ fn a_folded_closure_call_runs_once() {
     assert_eq!(strict(&a), vec![9, 19]);
     assert_eq!(strict(&b), vec![9, 19]);
     assert_eq!(RUNS.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn closures_in_branches_arms_and_unrolled_loops_capture_their_values() {
+    let xs = vec![1, 2, 3];
+    for flag in [true, false] {
+        assert_eq!(
+            strict(picked(xs.clone(), 5, flag)),
+            picked_eager(xs.clone(), 5, flag)
+        );
+    }
+    for step in [Some(4), None] {
+        assert_eq!(
+            strict(matched(xs.clone(), step)),
+            matched_eager(xs.clone(), step)
+        );
+    }
+    let lazy = unrolled(xs.clone());
+    assert_eq!(strict(&lazy), unrolled_eager(xs));
+    // Each iteration's closure captures its own `i`: three map nodes that do not fold.
+    let maps = lazy
+        .graph()
+        .nodes()
+        .iter()
+        .filter(|n| n.name.starts_with(".iter().map("))
+        .count();
+    assert_eq!(maps, 3);
 }
