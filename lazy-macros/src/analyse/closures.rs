@@ -291,7 +291,7 @@ fn label(closure: &ExprClosure) -> String {
     let params: Vec<String> = closure
         .inputs
         .iter()
-        .map(|pat| pat.to_token_stream().to_string())
+        .map(|pat| pat.to_token_stream().to_string().replace("& ", "&"))
         .collect();
     let mut text = format!(
         "{}|{}| {}",

@@ -20,7 +20,7 @@ fn shifted(
     let limit = &k * ::lazy::Lazy::new(2);
     ::lazy::__private::lift::apply_in(
         __lazy_scope,
-        ".iter().map(|x| x + k #81486a4d544ab53d).filter(|& y| y < limit #4a22a4eeaec21fa5).collect()",
+        ".iter().map(|x| x + k #81486a4d544ab53d).filter(|&y| y < limit #4a22a4eeaec21fa5).collect()",
         (
             ::core::clone::Clone::clone(&xs),
             ::core::clone::Clone::clone(&k),
