@@ -9,7 +9,7 @@ use crate::error::bail;
 use crate::model::MAX_PARAMS;
 
 /// Macros run for their effects, never values.
-const SIDE_EFFECTS: &[&str] = &[
+pub(super) const SIDE_EFFECTS: &[&str] = &[
     "print",
     "println",
     "eprint",

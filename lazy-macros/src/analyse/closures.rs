@@ -8,6 +8,10 @@
 //! is evaluated. The closure's parameters and its own locals are not captures; the items it
 //! names (functions, constants) resolve in the scope that keys the node.
 //!
+//! What the body may not do, a closure may not do either: an `unsafe` block or an effect
+//! macro (`println!`, `assert!`) in it is an error, as it is outside closures. So is
+//! changing a capture: the node has its own copy, and the change would be lost.
+//!
 //! Captures are found by name, conservatively: a lazy name the closure binds again is a
 //! capture wherever the walk cannot tell the two apart (inside a macro, say), which costs
 //! an input but never changes the result.
@@ -17,6 +21,7 @@ use quote::ToTokens;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprClosure, Pat};
 
+use super::calls::SIDE_EFFECTS;
 use super::lowering::{Arg, Closure};
 use super::names::{Analyser, INSTEAD};
 use crate::code;
@@ -224,7 +229,25 @@ impl<'ast> Visit<'ast> for Free<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string());
+        if let Some(name) = name.filter(|n| SIDE_EFFECTS.contains(&n.as_str()))
+            && self.error.is_none()
+        {
+            self.error = Some(err!(
+                mac.path,
+                "the side effect of `{name}!` in a closure cannot be deferred by #[autodask(inline)]: the closure runs inside a node, when and where the graph decides, at most once for equal inputs; {INSTEAD}"
+            ));
+        }
         self.macro_tokens(mac.tokens.clone());
+    }
+
+    fn visit_expr_unsafe(&mut self, unsafe_block: &'ast syn::ExprUnsafe) {
+        if self.error.is_none() {
+            self.error = Some(err!(
+                unsafe_block.unsafe_token,
+                "an `unsafe` block in a closure cannot be deferred by #[autodask(inline)]: its safety argument holds where it is written, not where the graph runs it; {INSTEAD}"
+            ));
+        }
     }
 
     fn visit_item(&mut self, _: &'ast syn::Item) {}
