@@ -71,6 +71,12 @@ impl Analyser {
             if !matches!(callee, Expr::Path(_)) {
                 bail!(callee, "`inline(...)` takes a function's path");
             }
+            if let Some(closure) = call.args.iter().find(|arg| is_closure(arg)) {
+                bail!(
+                    closure,
+                    "`inline(f)` calls `f` on the lazy values themselves, and a closure is not one; call `f` without `inline(...)`: a call given a closure is one node that runs it"
+                );
+            }
             return Ok(StepKind::InlineCall {
                 callee: callee.clone(),
                 args: self.exprs(&call.args)?,

@@ -1,5 +1,5 @@
 //! The analysis result: what to generate for one function, and for an inlined body, the
-//! tree of steps `rewrite.rs` lowers. Plain data, built by the rest of `analyse`.
+//! tree of steps `rewrite/` lowers. Plain data, built by the rest of `analyse`.
 
 use proc_macro2::{Ident, Span};
 use syn::{

@@ -3,7 +3,7 @@
 //! For `#[autodask(inline)]` this is where strictness is decided, at compile time: every
 //! construct that would have to look at a lazy value to go on (a loop over it, a `match` on
 //! it, `strict(...)`) is rejected here, spanned on the construct and naming the values it
-//! inspects. What is left is a [`Block`] of [`Step`]s that `rewrite.rs` lowers without
+//! inspects. What is left is a [`Block`] of [`Step`]s that `rewrite/` lowers without
 //! failing. Nothing in this module emits tokens.
 //!
 //! The result's types are in `lowering`; the analysis is one recursive walk over
