@@ -116,11 +116,21 @@ impl Free<'_> {
     }
 
     /// The lazy names a macro's tokens mention, as identifiers or in a format string's
-    /// `{name}`: a macro's expansion is unknown, so every such name is captured.
+    /// `{name}`: a macro's expansion is unknown, so every such name is captured, except
+    /// where it cannot be a variable: after a `.` (a field or method), before `!` or `::`
+    /// (a macro or a path).
     fn macro_tokens(&mut self, tokens: TokenStream) {
-        for tree in tokens {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let is_punct = |tree: Option<&TokenTree>, c: char| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == c);
+        for (at, tree) in trees.iter().enumerate() {
             match tree {
-                TokenTree::Ident(ident) => self.capture(&ident),
+                TokenTree::Ident(ident) => {
+                    let after_dot = at > 0 && is_punct(trees.get(at - 1), '.');
+                    let next = trees.get(at + 1);
+                    if !after_dot && !is_punct(next, '!') && !is_punct(next, ':') {
+                        self.capture(ident);
+                    }
+                }
                 TokenTree::Group(group) => self.macro_tokens(group.stream()),
                 TokenTree::Literal(literal) => {
                     for name in format_names(&literal.to_string()) {

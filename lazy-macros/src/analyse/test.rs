@@ -291,3 +291,15 @@ fn a_closure_that_changes_a_capture_is_rejected_and_one_that_changes_its_own_loc
     );
     assert!(closure_captures(&item).unwrap().is_empty());
 }
+
+#[test]
+fn names_in_a_macro_that_cannot_be_variables_are_not_captures() {
+    let item = parse_quote!(
+        fn f(ps: Vec<P>, k: i64, n: i64, m: i64) -> Vec<String> {
+            ps.iter()
+                .map(|p| format!("{}{}{}", p.k, n!(), m::X))
+                .collect()
+        }
+    );
+    assert!(closure_captures(&item).unwrap().is_empty());
+}
