@@ -61,6 +61,12 @@ both! {
             None => 0,
         }
     }
+    fn named / named_eager(xs: Vec<i64>, unit: Option<String>) -> Vec<String> {
+        match unit {
+            Some(u) => xs.iter().map(|x| format!("{x} {u}")).collect(),
+            None => Vec::new(),
+        }
+    }
     fn unrolled / unrolled_eager(xs: Vec<i64>) -> i64 {
         let mut acc = 0;
         for i in 1..=3 {
@@ -221,6 +227,12 @@ fn closures_in_branches_arms_and_unrolled_loops_capture_their_values() {
             matched_eager(xs.clone(), step)
         );
     }
+    let unit = Some("kg".to_owned());
+    assert_eq!(
+        strict(named(xs.clone(), unit.clone())),
+        named_eager(xs.clone(), unit),
+        "an arm's binding used only in a format string is bound for the closure"
+    );
     let lazy = unrolled(xs.clone());
     assert_eq!(strict(&lazy), unrolled_eager(xs));
     // Each iteration's closure captures its own `i`: three map nodes that do not fold.

@@ -23,7 +23,7 @@ use syn::{Expr, ExprClosure, Pat};
 
 use super::calls::SIDE_EFFECTS;
 use super::lowering::{Arg, Closure};
-use super::names::{Analyser, INSTEAD};
+use super::names::{Analyser, INSTEAD, format_names};
 use crate::code;
 use crate::error::{bail, err};
 
@@ -291,33 +291,6 @@ fn pattern_names<'p>(pats: impl IntoIterator<Item = &'p Pat>) -> Vec<String> {
     names.0
 }
 
-/// The names a format string captures, `{name}` or `{name:?}`, in a string literal's text.
-fn format_names(literal: &str) -> Vec<String> {
-    if !literal.starts_with('"') {
-        return Vec::new();
-    }
-    let mut names = Vec::new();
-    let mut rest = literal;
-    while let Some(open) = rest.find('{') {
-        rest = &rest[open + 1..];
-        if let Some(escaped) = rest.strip_prefix('{') {
-            rest = escaped;
-            continue;
-        }
-        let end = rest.find(['}', ':']).unwrap_or(rest.len());
-        let name = &rest[..end];
-        let is_name = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-        if is_name {
-            names.push(name.to_owned());
-        }
-    }
-    names
-}
-
 /// The closure as its node's label shows it: `|x| x * k`, shortened, then the digest of
 /// its tokens, which alone tells closures apart.
 fn label(closure: &ExprClosure) -> String {
@@ -342,15 +315,4 @@ fn label(closure: &ExprClosure) -> String {
     }
     let digest = code::of_closure(closure.to_token_stream());
     format!("{text} #{digest}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_names;
-
-    #[test]
-    fn format_strings_name_their_captures() {
-        assert_eq!(format_names(r#""{k} and {n:?}, {{x}} {0} {}""#), ["k", "n"]);
-        assert!(format_names("'{'").is_empty());
-    }
 }
