@@ -54,8 +54,20 @@ pub fn rounded<T: Into<f64> + Copy>(x: T, places: i32) -> f64 {
     (value * scale).round() / scale
 }
 
+/// An inlined function whose calls are given closures that capture its values.
+#[autodask(inline)]
+pub fn offsets(xs: Vec<i64>, k: i64) -> Vec<i64> {
+    let limit = k * 2;
+    let shifted: Vec<i64> = xs.iter().map(|x| x + k).collect();
+    std::iter::repeat_with(move || limit)
+        .zip(shifted)
+        .map(|(l, x)| x.min(l))
+        .collect()
+}
+
 #[test]
 fn expansions_are_lint_clean() {
+    assert_eq!(strict(offsets(vec![1, 9], 3)), vec![4, 6]);
     let (x, v) = strict(mixed(4.0, vec![1.0], true));
     assert!((x - 10.0).abs() < 1e-12);
     assert_eq!(v.len(), 2);

@@ -1,6 +1,7 @@
 //! Random expression trees, built through `#[autodask(inline)]` functions, give exactly the
 //! eager result, and their graph has one node per distinct subexpression: folding finds
-//! every shared subtree and never merges two different ones.
+//! every shared subtree and never merges two different ones. Some operations run closures,
+//! which fold when they are written alike, in two functions too, and never otherwise.
 
 use std::collections::HashMap;
 
@@ -22,6 +23,44 @@ fn mul(a: i64, b: i64) -> i64 {
 #[autodask(inline)]
 fn xor(a: i64, b: i64) -> i64 {
     a ^ b
+}
+
+/// A plain function given a closure: a call node over `a` and what the closure captures.
+fn apply_to(a: i64, f: impl Fn(i64) -> i64) -> i64 {
+    f(a)
+}
+
+/// A method given a closure.
+trait Pipe: Sized {
+    fn pipe(self, f: impl FnOnce(Self) -> Self) -> Self;
+}
+
+impl Pipe for i64 {
+    fn pipe(self, f: impl FnOnce(i64) -> i64) -> i64 {
+        f(self)
+    }
+}
+
+#[autodask(inline)]
+fn shift(a: i64, c: i64) -> i64 {
+    apply_to(a, |v| v.wrapping_add(c))
+}
+
+#[autodask(inline)]
+fn scale(a: i64, c: i64) -> i64 {
+    a.pipe(|v| v.wrapping_mul(c))
+}
+
+/// The same body as `scale`: its nodes are `scale`'s.
+#[autodask(inline)]
+fn scale_again(a: i64, c: i64) -> i64 {
+    a.pipe(|v| v.wrapping_mul(c))
+}
+
+/// `scale`'s closure with the captured value on the other side: a different closure.
+#[autodask(inline)]
+fn scale_flipped(a: i64, c: i64) -> i64 {
+    a.pipe(|v| c.wrapping_mul(v))
 }
 
 #[autodask(inline)]
@@ -62,17 +101,21 @@ fn tree<T: Clone + std::fmt::Debug + 'static>(
 
 /// The number of distinct subexpressions: leaves by value, operations by operator and
 /// operands (hash-consing, as the runtime does it).
+/// Operations that run the same code share an entry of `same_as`, the first of them.
 fn distinct<T, K: std::hash::Hash + Eq>(
     tree: &Tree<T>,
     key: &impl Fn(&T) -> K,
+    same_as: &[usize],
     seen: &mut HashMap<(Option<K>, usize, Vec<usize>), usize>,
 ) -> usize {
     let id = match tree {
         Tree::Leaf(v) => (Some(key(v)), 0, Vec::new()),
         Tree::Op(op, kids) => (
             None,
-            *op + 1,
-            kids.iter().map(|k| distinct(k, key, seen)).collect(),
+            same_as.get(*op).copied().unwrap_or(*op) + 1,
+            kids.iter()
+                .map(|k| distinct(k, key, same_as, seen))
+                .collect(),
         ),
     };
     let next = seen.len();
@@ -80,8 +123,16 @@ fn distinct<T, K: std::hash::Hash + Eq>(
 }
 
 fn count_distinct<T, K: std::hash::Hash + Eq>(tree: &Tree<T>, key: impl Fn(&T) -> K) -> usize {
+    count_distinct_as(tree, key, &[])
+}
+
+fn count_distinct_as<T, K: std::hash::Hash + Eq>(
+    tree: &Tree<T>,
+    key: impl Fn(&T) -> K,
+    same_as: &[usize],
+) -> usize {
     let mut seen = HashMap::new();
-    distinct(tree, &key, &mut seen);
+    distinct(tree, &key, same_as, &mut seen);
     seen.len()
 }
 
@@ -101,6 +152,34 @@ fn eager_int(tree: &Tree<i64>) -> i64 {
         Tree::Op(op, kids) => {
             let (a, b) = (eager_int(&kids[0]), eager_int(&kids[1]));
             [i64::wrapping_add, i64::wrapping_mul, |a: i64, b: i64| a ^ b][*op](a, b)
+        }
+    }
+}
+
+/// The closure operations after the three of `lazy_int`: `shift`, `scale`, `scale_again`
+/// (the same code as `scale`) and `scale_flipped`.
+const CLOSURE_OPS_SAME_AS: [usize; 7] = [0, 1, 2, 3, 4, 4, 6];
+
+fn lazy_with_closures(tree: &Tree<i64>) -> Lazy<i64> {
+    match tree {
+        Tree::Leaf(v) => Lazy::new(*v),
+        Tree::Op(op, kids) => {
+            let (a, b) = (lazy_with_closures(&kids[0]), lazy_with_closures(&kids[1]));
+            [add, mul, xor, shift, scale, scale_again, scale_flipped][*op](a, b)
+        }
+    }
+}
+
+fn eager_with_closures(tree: &Tree<i64>) -> i64 {
+    match tree {
+        Tree::Leaf(v) => *v,
+        Tree::Op(op, kids) => {
+            let (a, b) = (eager_with_closures(&kids[0]), eager_with_closures(&kids[1]));
+            match op {
+                0 | 3 => a.wrapping_add(b),
+                1 | 4 | 5 | 6 => a.wrapping_mul(b),
+                _ => a ^ b,
+            }
         }
     }
 }
@@ -129,6 +208,16 @@ proptest! {
         let result = lazy_int(&tree);
         prop_assert_eq!(result.graph().node_count(), count_distinct(&tree, |v| *v));
         prop_assert_eq!(strict(&result), eager_int(&tree));
+    }
+
+    #[test]
+    fn trees_with_closures_fold_exactly_the_closures_written_alike(tree in tree(-3_i64..4, &[2; 7])) {
+        let result = lazy_with_closures(&tree);
+        prop_assert_eq!(
+            result.graph().node_count(),
+            count_distinct_as(&tree, |v| *v, &CLOSURE_OPS_SAME_AS)
+        );
+        prop_assert_eq!(strict(&result), eager_with_closures(&tree));
     }
 
     #[test]

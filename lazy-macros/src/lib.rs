@@ -131,7 +131,10 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `inline(f)(a, b)` enters a generic plain function on the lazy values themselves.
 /// Method calls, fields and struct literals are keyed with the scope they are written in
 /// (the module, or for a generic function or one declaring items, the function instance),
-/// since that decides what their names resolve to.
+/// since that decides what their names resolve to. A call or method call given a closure
+/// (`xs.iter().map(|x| x + k).collect()`) is one node that runs the closure as written,
+/// keyed by the closure's tokens and over the lazy values it captures, so closures written
+/// alike fold and others never do.
 ///
 /// # Errors
 ///
@@ -139,7 +142,8 @@ pub fn lazy(args: TokenStream, item: TokenStream) -> TokenStream {
 /// would have to look at a lazy value to go on (`while`/`loop`, a `for` over a lazy value,
 /// `strict(...)`, an early `return`, `&mut`, `unsafe`, side-effecting macros), naming the
 /// value involved and suggesting `#[autodask]` without `inline`, or `#[lazy]`. It also
-/// rejects two items of one name in the body, which would share a path.
+/// rejects two items of one name in the body, which would share a path, and closures that
+/// change a value they capture or are not passed to a call.
 /// `#[autodask(inlne)]` suggests `inline`.
 #[proc_macro_attribute]
 pub fn autodask(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -264,6 +264,21 @@ fn inline_borrowing_chain() {
     );
 }
 
+#[test]
+fn inline_closure() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! {
+            fn shifted(xs: Vec<i64>, k: i64) -> Vec<i64> {
+                let limit = k * 2;
+                xs.iter().map(|x| x + k).filter(|&y| y < limit).collect()
+            }
+        },
+        &expect_file!["snapshots/inline_closure.rs"],
+    );
+}
+
 /// `examples/daisy-expanded.rs`: the daisy functions as `cargo expand` would show them, as a
 /// runnable example, so the showcase expansion is compiled and cannot go stale.
 #[test]

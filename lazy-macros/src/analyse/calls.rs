@@ -3,13 +3,13 @@
 use syn::Expr;
 use syn::punctuated::Punctuated;
 
-use super::lowering::{MethodCall, StepKind};
+use super::lowering::{Arg, MethodCall, StepKind, captures};
 use super::names::Analyser;
 use crate::error::bail;
 use crate::model::MAX_PARAMS;
 
 /// Macros run for their effects, never values.
-const SIDE_EFFECTS: &[&str] = &[
+pub(super) const SIDE_EFFECTS: &[&str] = &[
     "print",
     "println",
     "eprint",
@@ -71,6 +71,12 @@ impl Analyser {
             if !matches!(callee, Expr::Path(_)) {
                 bail!(callee, "`inline(...)` takes a function's path");
             }
+            if let Some(closure) = call.args.iter().find(|arg| is_closure(arg)) {
+                bail!(
+                    closure,
+                    "`inline(f)` calls `f` on the lazy values themselves, and a closure is not one; call `f` without `inline(...)`: a call given a closure is one node that runs it"
+                );
+            }
             return Ok(StepKind::InlineCall {
                 callee: callee.clone(),
                 args: self.exprs(&call.args)?,
@@ -99,6 +105,14 @@ impl Analyser {
                 "`{ident}` is a lazy value, not a function, inside an #[autodask(inline)] body"
             );
         }
+        if call.args.iter().any(is_closure) {
+            let args = self.args(&call.args)?;
+            check_arity(&call.args, 0, &args)?;
+            return Ok(StepKind::CallWithClosures {
+                callee: (*call.func).clone(),
+                args,
+            });
+        }
         Ok(StepKind::Call {
             callee: (*call.func).clone(),
             args: self.exprs(&call.args)?,
@@ -108,7 +122,9 @@ impl Analyser {
     /// `a.m::<T>(b)`: the receiver is one more input of the node. A chain through methods
     /// that borrow their receiver (`xs.iter().sum()`, `s.trim().len()`) is one node up to
     /// the last of them, so the borrow is consumed where it is made; such a method whose
-    /// borrow is not consumed in the chain is rejected.
+    /// borrow is not consumed in the chain is rejected. A chain through a method given a
+    /// closure (`xs.into_iter().map(|x| x + 1).collect()`) is likewise one node up to it,
+    /// since what such a method returns usually holds the closure.
     pub(super) fn method_call(&mut self, call: &syn::ExprMethodCall) -> syn::Result<StepKind> {
         let mut chain = vec![call];
         while let Expr::MethodCall(inner) = &*chain[chain.len() - 1].receiver {
@@ -123,7 +139,7 @@ impl Analyser {
         }
         let fused = chain
             .iter()
-            .rposition(|inner| is_borrowing(&inner.method))
+            .rposition(|inner| is_borrowing(&inner.method) || inner.args.iter().any(is_closure))
             .map_or(1, |last| last + 1);
         let chain = &chain[..fused];
         let arity: usize = chain.iter().map(|c| c.args.len()).sum::<usize>() + 1;
@@ -140,9 +156,10 @@ impl Analyser {
             calls.push(MethodCall {
                 method: inner.method.clone(),
                 turbofish: inner.turbofish.clone(),
-                args: self.exprs(&inner.args)?,
+                args: self.args(&inner.args)?,
             });
         }
+        check_arity(&call.args, 1, calls.iter().flat_map(|c| &c.args))?;
         Ok(StepKind::Method { receiver, calls })
     }
 
@@ -189,6 +206,29 @@ impl Analyser {
             "macro `{name}!` cannot be rewritten by #[autodask(inline)]: only `vec![...]` becomes a node; call a plain function instead"
         )
     }
+}
+
+fn is_closure(expr: &Expr) -> bool {
+    matches!(expr, Expr::Closure(_))
+}
+
+/// Rejects a call whose node would have more than [`MAX_PARAMS`] inputs: `others` (the
+/// receiver), the values among `args` and the captures of its closures.
+fn check_arity<'a>(
+    at: &dyn quote::ToTokens,
+    others: usize,
+    args: impl IntoIterator<Item = &'a Arg>,
+) -> syn::Result<()> {
+    let args: Vec<&Arg> = args.into_iter().collect();
+    let values = args.iter().filter(|a| matches!(a, Arg::Value(_))).count();
+    let captures = captures(args).len();
+    if others + values + captures > MAX_PARAMS {
+        bail!(
+            at.to_token_stream(),
+            "a call whose arguments and closure captures are more than {MAX_PARAMS} values cannot be one node; compute some of them in a plain function"
+        );
+    }
+    Ok(())
 }
 
 fn parse_vec_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Expr)> {

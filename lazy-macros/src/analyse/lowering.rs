@@ -1,8 +1,10 @@
 //! The analysis result: what to generate for one function, and for an inlined body, the
-//! tree of steps `rewrite.rs` lowers. Plain data, built by the rest of `analyse`.
+//! tree of steps `rewrite/` lowers. Plain data, built by the rest of `analyse`.
 
 use proc_macro2::{Ident, Span};
-use syn::{AngleBracketedGenericArguments, BinOp, Expr, Item, Member, Path, Type, UnOp};
+use syn::{
+    AngleBracketedGenericArguments, BinOp, Expr, ExprClosure, Item, Member, Path, Type, UnOp,
+};
 
 use crate::model::Function;
 
@@ -110,6 +112,10 @@ pub(crate) enum StepKind {
     Unary { op: UnOp, operand: Box<Step> },
     /// `f(a, b)`: composed if `f` is lazy, else a deferred call keyed by `f`'s path.
     Call { callee: Expr, args: Vec<Step> },
+    /// `f(a, |x| x + k)`: a call given a closure, one node over the values among the
+    /// arguments and the closures' captures, keyed by the callee's path, the closures'
+    /// tokens and the scope (its names resolve there).
+    CallWithClosures { callee: Expr, args: Vec<Arg> },
     /// `inline(f)(a, b)`: `f` is called on the lazy values themselves.
     InlineCall { callee: Expr, args: Vec<Step> },
     /// `a.m::<T>(b)`: keyed by the method's name, the types involved and the scope it is
@@ -171,7 +177,29 @@ pub(crate) enum StepKind {
 pub(crate) struct MethodCall {
     pub(crate) method: Ident,
     pub(crate) turbofish: Option<AngleBracketedGenericArguments>,
-    pub(crate) args: Vec<Step>,
+    pub(crate) args: Vec<Arg>,
+}
+
+/// One argument of a call or method call.
+#[derive(Debug)]
+pub(crate) enum Arg {
+    /// A value: an input of the node.
+    Value(Step),
+    /// A closure: code of the node, written into the node's function as it is.
+    Closure(Closure),
+}
+
+/// A closure passed to a call or method call (`xs.map(|x| x + k)`), which runs inside the
+/// node of that call.
+#[derive(Debug)]
+pub(crate) struct Closure {
+    pub(crate) expr: ExprClosure,
+    /// How the closure appears in the node's label: its text, shortened, then the digest
+    /// of its tokens (`code::of_closure`), which tells apart closures written differently.
+    pub(crate) label: String,
+    /// The lazy names of the body it uses, in order of first use: inputs of the node,
+    /// bound under their own names before the closure is evaluated.
+    pub(crate) captures: Vec<Ident>,
 }
 
 /// A lazy name a conditional's branches use from outside them.
@@ -183,4 +211,20 @@ pub(crate) struct Capture {
     /// Whether the condition reads it too: then it is computed before the conditional
     /// runs, and the branch gets its value (`lift::Strict`).
     pub(crate) strict: bool,
+}
+
+/// The captures of the closures among `args`, each once, in order of first use: the node's
+/// inputs after the values.
+pub(crate) fn captures<'a>(args: impl IntoIterator<Item = &'a Arg>) -> Vec<Ident> {
+    let mut all: Vec<Ident> = Vec::new();
+    for arg in args {
+        if let Arg::Closure(closure) = arg {
+            for ident in &closure.captures {
+                if !all.contains(ident) {
+                    all.push(ident.clone());
+                }
+            }
+        }
+    }
+    all
 }

@@ -21,7 +21,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Pat};
 
 use super::lowering::StepKind;
-use super::names::{Analyser, INSTEAD};
+use super::names::{Analyser, INSTEAD, format_names};
 use crate::error::bail;
 
 /// The internal macro naming the arm a value takes.
@@ -266,11 +266,15 @@ fn idents(tokens: &TokenStream) -> Vec<Ident> {
     out
 }
 
-/// Whether `tokens` mention `ident`.
+/// Whether `tokens` mention `ident`, also in a format string (`format!("{v}")` in a
+/// closure).
 fn mentions(tokens: &TokenStream, ident: &Ident) -> bool {
     tokens.clone().into_iter().any(|tree| match tree {
         TokenTree::Ident(i) => &i == ident,
         TokenTree::Group(group) => mentions(&group.stream(), ident),
-        _ => false,
+        TokenTree::Literal(literal) => format_names(&literal.to_string())
+            .iter()
+            .any(|name| ident == name),
+        TokenTree::Punct(_) => false,
     })
 }

@@ -3,7 +3,7 @@
 //! For `#[autodask(inline)]` this is where strictness is decided, at compile time: every
 //! construct that would have to look at a lazy value to go on (a loop over it, a `match` on
 //! it, `strict(...)`) is rejected here, spanned on the construct and naming the values it
-//! inspects. What is left is a [`Block`] of [`Step`]s that `rewrite.rs` lowers without
+//! inspects. What is left is a [`Block`] of [`Step`]s that `rewrite/` lowers without
 //! failing. Nothing in this module emits tokens.
 //!
 //! The result's types are in `lowering`; the analysis is one recursive walk over
@@ -14,6 +14,7 @@
 //! - `bindings`: blocks, `let` and assignments;
 //! - `expr`: the dispatch over expressions, operators and constant folding;
 //! - `calls`: function calls, `inline(f)(..)`, method calls and macros;
+//! - `closures`: closures passed to calls, their captures and what they may not do;
 //! - `data`: tuples, arrays, struct literals, fields, indexing and casts;
 //! - `control`: blocks used as expressions and `if`;
 //! - `matching`: `match` and `if let`, as lazy `if`s on the index of the arm taken;
@@ -24,6 +25,7 @@
 
 mod bindings;
 mod calls;
+mod closures;
 mod control;
 mod data;
 mod expr;
@@ -41,7 +43,7 @@ use crate::error::bail;
 use crate::model::Function;
 
 pub(crate) use self::lowering::{
-    Block, Capture, Kind, Lowering, MethodCall, NameScope, Step, StepKind, Stmt,
+    Arg, Block, Capture, Kind, Lowering, MethodCall, NameScope, Step, StepKind, Stmt, captures,
 };
 use self::names::{Analyser, Origin};
 

@@ -163,3 +163,41 @@ impl Analyser {
         )
     }
 }
+
+/// The names a format string captures, `{name}` or `{name:?}`, in a string literal's text.
+pub(super) fn format_names(literal: &str) -> Vec<String> {
+    if !literal.starts_with('"') {
+        return Vec::new();
+    }
+    let mut names = Vec::new();
+    let mut rest = literal;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(escaped) = rest.strip_prefix('{') {
+            rest = escaped;
+            continue;
+        }
+        let end = rest.find(['}', ':']).unwrap_or(rest.len());
+        let name = &rest[..end];
+        let is_name = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if is_name {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_names;
+
+    #[test]
+    fn format_strings_name_their_captures() {
+        assert_eq!(format_names(r#""{k} and {n:?}, {{x}} {0} {}""#), ["k", "n"]);
+        assert!(format_names("'{'").is_empty());
+    }
+}

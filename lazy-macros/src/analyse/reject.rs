@@ -73,7 +73,7 @@ fn unsupported(expr: &Expr) -> syn::Error {
         ),
         Expr::Closure(closure) => err!(
             closure,
-            "closures cannot be rewritten by #[autodask(inline)]; move the closure into a plain function and call it, or {INSTEAD}"
+            "closures cannot be rewritten by #[autodask(inline)] except as arguments of a call or method call (`xs.map(|x| x + k)`), which then run them in one node; pass the closure where it is used, or move it into a plain function and call it, or {INSTEAD}"
         ),
         Expr::Try(try_expr) => err!(
             try_expr.question_token,

@@ -229,3 +229,77 @@ fn an_item_name_used_twice_is_rejected() {
     );
     assert!(analyse(&uses).is_ok(), "a `use` adds no path of its own");
 }
+
+/// The captures of the closure given to the body's final method call.
+fn closure_captures(item: &ItemFn) -> Result<Vec<String>, String> {
+    let block = analyse(item)?;
+    let StepKind::Method { calls, .. } = &block.tail.kind else {
+        panic!("{:?}", block.tail)
+    };
+    let closure = calls
+        .iter()
+        .flat_map(|call| &call.args)
+        .find_map(|arg| match arg {
+            Arg::Closure(closure) => Some(closure),
+            Arg::Value(_) => None,
+        })
+        .expect("a closure argument");
+    Ok(closure.captures.iter().map(ToString::to_string).collect())
+}
+
+#[test]
+fn a_closure_captures_the_lazy_names_it_uses_and_not_its_own() {
+    let item = parse_quote!(
+        fn f(xs: Vec<i64>, k: i64, n: i64, unit: String) -> Vec<String> {
+            let m = n;
+            xs.iter()
+                .map(|x| {
+                    let n = x + k;
+                    let y = [1].iter().map(|k| k + n).sum::<i64>();
+                    format!("{y}{unit}{}", m)
+                })
+                .collect()
+        }
+    );
+    assert_eq!(closure_captures(&item).unwrap(), ["k", "unit", "m"]);
+}
+
+#[test]
+fn a_closure_that_changes_a_capture_is_rejected_and_one_that_changes_its_own_local_is_not() {
+    let item = parse_quote!(
+        fn f(xs: Vec<i64>, k: i64) -> Vec<i64> {
+            xs.iter()
+                .map(|x| {
+                    k.0 = 1;
+                    x + k
+                })
+                .collect()
+        }
+    );
+    let error = closure_captures(&item).unwrap_err();
+    assert!(error.contains("cannot change `k`"), "{error}");
+    let item = parse_quote!(
+        fn f(xs: Vec<i64>, k: i64) -> Vec<i64> {
+            xs.iter()
+                .map(|x| {
+                    let mut k = *x;
+                    k += 1;
+                    k
+                })
+                .collect()
+        }
+    );
+    assert!(closure_captures(&item).unwrap().is_empty());
+}
+
+#[test]
+fn names_in_a_macro_that_cannot_be_variables_are_not_captures() {
+    let item = parse_quote!(
+        fn f(ps: Vec<P>, k: i64, n: i64, m: i64) -> Vec<String> {
+            ps.iter()
+                .map(|p| format!("{}{}{}", p.k, n!(), m::X))
+                .collect()
+        }
+    );
+    assert!(closure_captures(&item).unwrap().is_empty());
+}

@@ -12,8 +12,10 @@ use proc_macro2::{Group, Ident, Literal, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{Member, Path, UnOp};
 
-use crate::analyse::{Block, Capture, MethodCall, Step, StepKind, Stmt};
+use crate::analyse::{Block, Capture, Step, StepKind, Stmt};
 use crate::{hygiene, paths};
+
+mod calls;
 
 /// The lowering of one body.
 #[derive(Debug, Default)]
@@ -151,6 +153,9 @@ impl Rewriter {
                 let args = self.steps(args);
                 quote! { #callee(#(#args),*) }
             }
+            StepKind::CallWithClosures { callee, args } => {
+                self.call_with_closures(step, callee, args)
+            }
             StepKind::Method { receiver, calls } => self.method(step, receiver, calls),
             StepKind::Field { base, member } => self.field(step, base, member),
             StepKind::Index { base, index } => {
@@ -283,32 +288,6 @@ impl Rewriter {
             UnOp::Neg(minus) => quote! { #minus #operand },
             _ => unreachable!("bug in #[autodask(inline)]: only `!` and `-` survive the analysis"),
         }
-    }
-
-    /// `a.m::<T>(b)`: `lift::apply` with the receiver as the first input.
-    fn method(&mut self, step: &Step, receiver: &Step, calls: &[MethodCall]) -> TokenStream {
-        let lift = paths::lift();
-        let mut label = String::new();
-        for call in calls {
-            let turbofish = compact(&call.turbofish.to_token_stream());
-            label.extend([".", &call.method.to_string(), &turbofish, "()"]);
-        }
-        let receiver = self.step(receiver);
-        let mut inputs = Vec::new();
-        let this = hygiene::arg(0);
-        let mut chain = this.to_token_stream();
-        for call in calls {
-            let args = self.steps(&call.args);
-            let names: Vec<Ident> = (0..args.len())
-                .map(|n| hygiene::arg(inputs.len() + n + 1))
-                .collect();
-            inputs.extend(args);
-            let (method, turbofish) = (&call.method, &call.turbofish);
-            chain = quote!(#chain.#method #turbofish(#(#names),*));
-        }
-        let names = (0..=inputs.len()).map(hygiene::arg);
-        let scope = self.scope();
-        quote_spanned!(step.span=> #lift::apply_in(#scope, #label, (#receiver, #(#inputs,)*), |(#(#names,)*)| #chain))
     }
 
     /// `a.x`, `a.0`.
