@@ -190,8 +190,11 @@ impl Rewriter {
             } => {
                 let scrutinee = self.step(scrutinee);
                 let value = hygiene::arg(0);
+                // rustc points a missing arm (E0004) at the matched value: the `match` the
+                // user wrote, resolved as the closure's own parameter.
+                let matched = Ident::new(&value.to_string(), value.span().located_at(span));
                 let scope = self.scope();
-                quote_spanned!(span=> #lift::apply_in(#scope, #label, (#scrutinee,), |(#value,)| match #value { #arms }))
+                quote_spanned!(span=> #lift::apply_in(#scope, #label, (#scrutinee,), |(#value,)| match #matched { #arms }))
             }
             StepKind::If {
                 cond,
