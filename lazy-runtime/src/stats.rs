@@ -19,6 +19,7 @@ struct Counters {
     fused_operations: AtomicU64,
     buffers_allocated: AtomicU64,
     buffers_reused: AtomicU64,
+    buffers_lent: AtomicU64,
 }
 
 /// Every thread's counters, kept after the thread exits so that totals never go back.
@@ -84,6 +85,11 @@ pub(crate) fn buffer_reused() {
     bump(|c| &c.buffers_reused);
 }
 
+/// A fused region wrote its result into a buffer lent by `Lazy::force_into`.
+pub(crate) fn buffer_lent() {
+    bump(|c| &c.buffers_lent);
+}
+
 /// A snapshot of the process-wide counters, from [`stats`].
 ///
 /// The counters are shared by every thread of the process; compare two snapshots taken
@@ -113,6 +119,8 @@ pub struct Stats {
     pub buffers_allocated: u64,
     /// Result buffers fused regions took over from an input that died with them.
     pub buffers_reused: u64,
+    /// Fused regions that wrote their result into a buffer lent by `Lazy::force_into`.
+    pub buffers_lent: u64,
 }
 
 /// The process-wide counters.
@@ -146,6 +154,7 @@ pub fn stats() -> Stats {
         fused_operations: sum(|c| &c.fused_operations),
         buffers_allocated: sum(|c| &c.buffers_allocated),
         buffers_reused: sum(|c| &c.buffers_reused),
+        buffers_lent: sum(|c| &c.buffers_lent),
     }
 }
 
@@ -170,6 +179,7 @@ pub fn thread_stats() -> Stats {
             fused_operations: c.fused_operations.load(Relaxed),
             buffers_allocated: c.buffers_allocated.load(Relaxed),
             buffers_reused: c.buffers_reused.load(Relaxed),
+            buffers_lent: c.buffers_lent.load(Relaxed),
         }
     })
 }

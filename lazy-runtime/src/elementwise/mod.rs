@@ -20,6 +20,8 @@
 mod chunk;
 #[cfg(feature = "ndarray")]
 mod describe;
+#[cfg(feature = "ndarray")]
+pub(crate) mod offer;
 mod program;
 #[cfg(feature = "ndarray")]
 mod region;

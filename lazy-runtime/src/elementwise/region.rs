@@ -27,23 +27,28 @@ const PARALLEL: usize = 4 * CHUNK;
 /// `dtype` and `dims`. The inputs come back, untouched, when the region cannot run fused:
 /// an input of an unexpected type, arrays of different shapes, or an array that is not
 /// contiguous in standard order; the caller then runs the region's operations one by one.
+///
+/// `offered` is a buffer lent for the result (see `offer.rs`): the pass writes into it and
+/// takes it when it is an array of the result's type and shape in standard order that
+/// nobody else holds; otherwise it is left where it is.
 pub(crate) fn evaluate(
     program: &Program,
     dtype: Dtype,
     dims: Dims,
     inputs: Vec<Value>,
+    offered: &mut Option<Value>,
 ) -> Result<Value, Vec<Value>> {
     macro_rules! dims {
         ($t:ty) => {
             match dims.0 {
-                0 => typed::<$t, Ix0>(program, inputs),
-                1 => typed::<$t, Ix1>(program, inputs),
-                2 => typed::<$t, Ix2>(program, inputs),
-                3 => typed::<$t, Ix3>(program, inputs),
-                4 => typed::<$t, Ix4>(program, inputs),
-                5 => typed::<$t, Ix5>(program, inputs),
-                6 => typed::<$t, Ix6>(program, inputs),
-                _ => typed::<$t, IxDyn>(program, inputs),
+                0 => typed::<$t, Ix0>(program, inputs, offered),
+                1 => typed::<$t, Ix1>(program, inputs, offered),
+                2 => typed::<$t, Ix2>(program, inputs, offered),
+                3 => typed::<$t, Ix3>(program, inputs, offered),
+                4 => typed::<$t, Ix4>(program, inputs, offered),
+                5 => typed::<$t, Ix5>(program, inputs, offered),
+                6 => typed::<$t, Ix6>(program, inputs, offered),
+                _ => typed::<$t, IxDyn>(program, inputs, offered),
             }
         };
     }
@@ -60,6 +65,7 @@ pub(crate) fn evaluate(
 fn typed<T: Elem, D: Dimension + 'static>(
     program: &Program,
     inputs: Vec<Value>,
+    offered: &mut Option<Value>,
 ) -> Result<Value, Vec<Value>> {
     let Some(shape) = check::<T, D>(program, &inputs) else {
         return Err(inputs);
@@ -67,14 +73,25 @@ fn typed<T: Elem, D: Dimension + 'static>(
     if let Some(op) = program.reduction() {
         return reduce::<T, D>(program, op, shape.size(), inputs);
     }
-    // An array input nobody else holds dies with the region: its buffer takes the result.
+    let lent = offered.take_if(|v| {
+        Arc::strong_count(v) == 1
+            && v.downcast_ref::<Array<T, D>>()
+                .is_some_and(|a| a.raw_dim() == shape && a.is_standard_layout())
+    });
+    // An array input nobody else holds dies with the region: its buffer takes the result
+    // (unless the caller lent one).
     let reuse = program
         .inputs()
         .iter()
         .zip(&inputs)
-        .position(|(kind, v)| *kind == Operand::Array && Arc::strong_count(v) == 1);
+        .position(|(kind, v)| *kind == Operand::Array && Arc::strong_count(v) == 1)
+        .filter(|_| lent.is_none());
     let mut inputs: Vec<Option<Value>> = inputs.into_iter().map(Some).collect();
-    let mut out: Array<T, D> = if let Some(at) = reuse {
+    let mut out: Array<T, D> = if let Some(lent) = lent {
+        let array = lent.downcast::<Array<T, D>>().expect("checked");
+        stats::buffer_lent();
+        Arc::try_unwrap(array).unwrap_or_else(|shared| (*shared).clone())
+    } else if let Some(at) = reuse {
         let value = inputs[at].take().expect("present");
         let array = value.downcast::<Array<T, D>>().expect("checked");
         stats::buffer_reused();

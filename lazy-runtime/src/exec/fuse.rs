@@ -282,8 +282,16 @@ fn compute(nodes: &[&Arc<Node>], inputs: Inputs<'_>) -> Result<Erased, Error> {
     // The region holds each input once, in `values`: the copies read are let go.
     drop(read_copies);
     #[cfg(feature = "ndarray")]
-    let evaluate =
-        |values| crate::elementwise::evaluate(&program, kernel.dtype, kernel.dims, values);
+    let evaluate = |values| {
+        // A buffer lent for the head's value (`Lazy::force_into`), given back if unused.
+        let mut offered = crate::elementwise::offer::take(&head.key);
+        let result =
+            crate::elementwise::evaluate(&program, kernel.dtype, kernel.dims, values, &mut offered);
+        if let Some(buffer) = offered {
+            crate::elementwise::offer::offer(head.key, buffer);
+        }
+        result
+    };
     #[cfg(not(feature = "ndarray"))]
     let evaluate = |values: Vec<Erased>| {
         let _ = (&program, kernel);

@@ -16,6 +16,8 @@
 #[cfg(feature = "ndarray")]
 mod arrays;
 mod calls;
+#[cfg(feature = "ndarray")]
+mod force_into;
 mod plain;
 mod scope;
 mod select;
