@@ -24,10 +24,11 @@
 //!        |        table (folding, generic), inputs (generic), value;  revision;  executor
 //!        |
 //! 1  key (Key, Fingerprint)   op (Op and the per-operation registry)   error   stats
+//!    pages (huge-page advice for large buffers)
 //!
 //!    cmp (comparisons as nodes, above lift);  collect (collections of Lazy, above task);
 //!    oz: by-need values, dataflow variables, streams; on their own suspensions, beside it all
-//!    persist: the disk cache (index, object files, codecs); on its own, imports nothing else
+//!    persist: the disk cache (index, object files, codecs); on its own, imports only pages
 //! ```
 
 #![warn(missing_docs)]
@@ -53,6 +54,7 @@ pub mod observe;
 mod op;
 mod outputs;
 pub mod oz;
+mod pages;
 pub mod persist;
 pub mod spin;
 mod stats;

@@ -98,9 +98,12 @@ fn typed<T: Elem, D: Dimension + 'static>(
         Arc::try_unwrap(array).unwrap_or_else(|shared| (*shared).clone())
     } else {
         stats::buffer_allocated();
-        // Zeroed memory comes from the allocator without a pass over it.
+        // Zeroed memory comes from the allocator without a pass over it; a large buffer is
+        // backed by huge pages before the pass first writes it.
         let len = shape.size();
-        Array::from_shape_vec(shape, vec![T::default(); len]).expect("size matches")
+        let mut buffer = vec![T::default(); len];
+        crate::pages::advise_huge_pages(&mut buffer);
+        Array::from_shape_vec(shape, buffer).expect("size matches")
     };
     let parts: Vec<Part<'_, T>> = inputs
         .iter()

@@ -41,7 +41,7 @@ impl Bytes {
     pub(super) fn try_zeroed(len: usize) -> Option<Bytes> {
         let mut words = Vec::new();
         words.try_reserve_exact(len.div_ceil(8)).ok()?;
-        huge_pages(&mut words);
+        crate::pages::advise_huge_pages(words.spare_capacity_mut());
         words.resize(len.div_ceil(8), 0);
         Some(Bytes { words, len })
     }
@@ -84,30 +84,6 @@ impl Bytes {
         Some(values)
     }
 }
-
-/// Asks the kernel to back a large, still untouched buffer with transparent huge pages: a
-/// fresh 4 KB page costs a fault each, and reading 80 MB into new memory spends more time
-/// faulting than copying. Advice only; nothing changes where the kernel declines.
-#[cfg(target_os = "linux")]
-#[allow(unsafe_code)]
-fn huge_pages(words: &mut Vec<u64>) {
-    const HUGE: usize = 2 << 20;
-    let bytes = words.capacity() * 8;
-    if bytes < 2 * HUGE {
-        return;
-    }
-    let start = words.as_mut_ptr() as usize;
-    let aligned = start.next_multiple_of(HUGE);
-    let len = (start + bytes - aligned) / HUGE * HUGE;
-    // SAFETY: the range lies inside the buffer's own allocation, and MADV_HUGEPAGE changes
-    // only how its pages are backed, never their contents.
-    unsafe {
-        libc::madvise(aligned as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn huge_pages(_: &mut Vec<u64>) {}
 
 impl Deref for Bytes {
     type Target = [u8];
