@@ -1,12 +1,14 @@
 //! Random element-wise expression DAGs over random arrays and shapes, with shared
 //! subexpressions: the fused plan, the unfused run (eager mode, every operation a task
-//! run at once) and plain ndarray give the same bits; and a DAG requested only at its root
+//! run at once) and plain ndarray (with the runtime's `tanh`, which `.tanh()` applies) give
+//! the same bits; and a DAG requested only at its root
 //! is one fused pass with one result buffer. Reductions of such DAGs consume the pass's
 //! chunks: a float sum has the bits of ndarray's sum taken chunk by chunk and added in
 //! chunk order, and is within rounding of ndarray's own; integer reductions are exact.
 
 use std::sync::{Mutex, PoisonError};
 
+use lazy::arrays::tanh_f64;
 use lazy::inspect::stats;
 use lazy::{Lazy, autodask, eager, strict};
 use ndarray::{ArrayD, IxDyn};
@@ -133,7 +135,7 @@ fn build_eager(leaves: &[Arr], steps: &[Step]) -> Vec<Arr> {
             Step::Neg(a) => -&v[a],
             Step::Scale(a, s) => &v[a] * s,
             Step::Offset(s, a) => s - &v[a],
-            Step::Tanh(a) => v[a].tanh(),
+            Step::Tanh(a) => v[a].mapv(tanh_f64),
             Step::RootOfAbs(a) => v[a].abs().sqrt(),
         };
         v.push(next);

@@ -1,7 +1,8 @@
 //! One operation over one chunk of elements: the loops the fused pass runs. Each loop is
 //! one operation on plain slices, which LLVM vectorises; the scalar expression is the one
 //! ndarray's operators and methods apply per element, in the same operand order, so a
-//! fused result has the same bits as the unfused one.
+//! fused result has the same bits as the unfused one. `tanh` is the exception: it is the
+//! runtime's own (`math.rs`), which the unfused call computes too.
 //!
 //! Reductions run per chunk too. A chunk's sum (or product) adds its elements in
 //! ndarray's order for a contiguous slice: eight running sums, element `i` into sum
@@ -13,7 +14,7 @@
 //! and for every number of threads. Integer sums are exact (two's complement addition is
 //! associative), as are minimum and maximum.
 
-use super::ElemOp;
+use super::{ElemOp, math};
 
 /// An operand over a chunk: a slice of the chunk's elements, or a scalar broadcast.
 #[derive(Clone, Copy)]
@@ -159,7 +160,7 @@ integers! {
 }
 
 macro_rules! floats {
-    ($($t:ty)*) => {$(
+    ($(($t:ty, $tanh:path))*) => {$(
         impl Elem for $t {
             fn binary(op: ElemOp, a: Src<'_, $t>, b: Src<'_, $t>, out: &mut [$t]) {
                 match op {
@@ -179,7 +180,7 @@ macro_rules! floats {
                     ElemOp::Sqrt => map1!(a, out, |x| x.sqrt()),
                     ElemOp::Exp => map1!(a, out, |x| x.exp()),
                     ElemOp::Ln => map1!(a, out, |x| x.ln()),
-                    ElemOp::Tanh => map1!(a, out, |x| x.tanh()),
+                    ElemOp::Tanh => map1!(a, out, |x| $tanh(x)),
                     ElemOp::Sin => map1!(a, out, |x| x.sin()),
                     ElemOp::Cos => map1!(a, out, |x| x.cos()),
                     other => unsupported(other),
@@ -213,7 +214,7 @@ macro_rules! floats {
     )*};
 }
 
-floats!(f32 f64);
+floats!((f32, math::tanh_f32)(f64, math::tanh_f64));
 
 impl Elem for bool {
     fn binary(op: ElemOp, a: Src<'_, bool>, b: Src<'_, bool>, out: &mut [bool]) {

@@ -20,12 +20,17 @@
 mod chunk;
 #[cfg(feature = "ndarray")]
 mod describe;
+pub(crate) mod math;
+#[cfg(feature = "ndarray")]
+mod own;
 mod program;
 #[cfg(feature = "ndarray")]
 mod region;
 
 #[cfg(feature = "ndarray")]
 pub(crate) use describe::{describe_binary, describe_method, describe_unary, shape_of};
+#[cfg(feature = "ndarray")]
+pub(crate) use own::{apply_own, has_own_function};
 pub(crate) use program::{Program, Source};
 #[cfg(feature = "ndarray")]
 pub(crate) use region::evaluate;
