@@ -4,7 +4,8 @@
 //! the same bits; and a DAG requested only at its root
 //! is one fused pass with one result buffer. Reductions of such DAGs consume the pass's
 //! chunks: a float sum has the bits of ndarray's sum taken chunk by chunk and added in
-//! chunk order, and is within rounding of ndarray's own; integer reductions are exact.
+//! chunk order, and is within rounding of ndarray's own; integer reductions and float
+//! maxima and minima (`fold(f64::NEG_INFINITY, f64::max)`, `reduce(f64::min)`) are exact.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -35,6 +36,16 @@ fn total(a: Arr) -> f64 {
 #[autodask(inline)]
 fn average(a: Arr) -> Option<f64> {
     a.mean()
+}
+
+#[autodask(inline)]
+fn highest(a: Arr) -> f64 {
+    a.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
+
+#[autodask(inline)]
+fn lowest(a: Arr) -> Option<f64> {
+    a.iter().copied().reduce(f64::min)
 }
 
 #[autodask(inline)]
@@ -237,6 +248,30 @@ proptest! {
         let (mid, last) = strict((&lazy[r], lazy.last().expect("a value")));
         prop_assert_eq!(&mid, &plain[r]);
         prop_assert_eq!(&last, plain.last().expect("a value"));
+    }
+
+    #[test]
+    fn a_fused_float_max_and_min_have_the_eager_bits((shape, data, steps) in long_dag()) {
+        let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
+        let leaves: Vec<Arr> = data
+            .into_iter()
+            .map(|d| ArrayD::from_shape_vec(IxDyn(&shape), d).expect("sized"))
+            .collect();
+        let plain = build_eager(&leaves, &steps).pop().expect("a value");
+        // The other tests draw the same DAGs, and their unfused runs leave its values in
+        // the memo store: this one computes them.
+        lazy::memo::clear();
+        let before = stats();
+        let max = strict(highest(build_lazy(&leaves, &steps).last().expect("a value")));
+        let after = stats();
+        let min = strict(lowest(build_lazy(&leaves, &steps).last().expect("a value")));
+        let expected_max = plain.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        prop_assert_eq!(max.to_bits(), expected_max.to_bits());
+        let expected_min = plain.iter().copied().reduce(f64::min);
+        prop_assert_eq!(min.map(f64::to_bits), expected_min.map(f64::to_bits));
+        // The DAG and its maximum are one pass, and no array is written.
+        prop_assert_eq!(after.fused_passes - before.fused_passes, 1);
+        prop_assert_eq!(after.buffers_allocated - before.buffers_allocated, 0);
     }
 
     #[test]

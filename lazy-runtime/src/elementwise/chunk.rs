@@ -12,7 +12,9 @@
 //! to ndarray's bits exactly; a larger one's float sum differs from ndarray's (which runs
 //! its eight sums over the whole array) by rounding alone, and is the same on every run
 //! and for every number of threads. Integer sums are exact (two's complement addition is
-//! associative), as are minimum and maximum.
+//! associative), as are minimum and maximum. Float minimum and maximum use `f64::min` and
+//! `f64::max` (NaN ignored), which are associative bit for bit, signed zeros and NaNs
+//! included, so reducing chunk by chunk gives the bits of folding element by element.
 
 use super::{ElemOp, math};
 
@@ -191,6 +193,8 @@ macro_rules! floats {
                 match op {
                     ElemOp::Sum | ElemOp::Mean => Some(unrolled(xs, 0.0, |x, y| x + y)),
                     ElemOp::Product => Some(unrolled(xs, 1.0, |x, y| x * y)),
+                    ElemOp::Min => xs.iter().copied().reduce(<$t>::min),
+                    ElemOp::Max => xs.iter().copied().reduce(<$t>::max),
                     other => unsupported(other),
                 }
             }
@@ -199,6 +203,8 @@ macro_rules! floats {
                 match op {
                     ElemOp::Sum | ElemOp::Mean => earlier + later,
                     ElemOp::Product => earlier * later,
+                    ElemOp::Min => earlier.min(later),
+                    ElemOp::Max => earlier.max(later),
                     other => unsupported(other),
                 }
             }
