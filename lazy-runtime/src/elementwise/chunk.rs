@@ -182,7 +182,7 @@ macro_rules! floats {
                     ElemOp::Sqrt => map1!(a, out, |x| x.sqrt()),
                     ElemOp::Exp => map1!(a, out, |x| x.exp()),
                     ElemOp::Ln => map1!(a, out, |x| x.ln()),
-                    ElemOp::Tanh => map1!(a, out, |x| $tanh(x)),
+                    ElemOp::Tanh => $tanh(a, out),
                     ElemOp::Sin => map1!(a, out, |x| x.sin()),
                     ElemOp::Cos => map1!(a, out, |x| x.cos()),
                     other => unsupported(other),
@@ -220,7 +220,7 @@ macro_rules! floats {
     )*};
 }
 
-floats!((f32, math::tanh_f32)(f64, math::tanh_f64));
+floats!((f32, math::tanh_slice_f32)(f64, math::tanh_slice_f64));
 
 impl Elem for bool {
     fn binary(op: ElemOp, a: Src<'_, bool>, b: Src<'_, bool>, out: &mut [bool]) {

@@ -22,20 +22,23 @@ pub(crate) fn apply_own<V: 'static, R: 'static>(kernel: Kernel, values: V) -> Re
     let mut input = Some(values);
     let mut output: Option<R> = None;
     macro_rules! each {
-        ($t:ty, $f:path; $($d:ty)*) => {$(
+        ($t:ty, $f:path, $in_place:path; $($d:ty)*) => {$(
             if let (Some(slot), Some(out)) = (
                 (&mut input as &mut dyn Any).downcast_mut::<Option<(Array<$t, $d>,)>>(),
                 (&mut output as &mut dyn Any).downcast_mut::<Option<Array<$t, $d>>>(),
             ) {
                 let (mut array,) = slot.take().expect("lazy: bug: an input taken twice");
-                array.mapv_inplace($f);
+                match array.as_slice_memory_order_mut() {
+                    Some(elements) => $in_place(elements),
+                    None => array.mapv_inplace($f),
+                }
                 *out = Some(array);
             }
         )*};
     }
     if kernel.op == ElemOp::Tanh {
-        each!(f64, math::tanh_f64; Ix0 Ix1 Ix2 Ix3 Ix4 Ix5 Ix6 IxDyn);
-        each!(f32, math::tanh_f32; Ix0 Ix1 Ix2 Ix3 Ix4 Ix5 Ix6 IxDyn);
+        each!(f64, math::tanh_f64, math::tanh_in_place_f64; Ix0 Ix1 Ix2 Ix3 Ix4 Ix5 Ix6 IxDyn);
+        each!(f32, math::tanh_f32, math::tanh_in_place_f32; Ix0 Ix1 Ix2 Ix3 Ix4 Ix5 Ix6 IxDyn);
     }
     match (output, input) {
         (Some(result), _) => Ok(result),
