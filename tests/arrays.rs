@@ -17,8 +17,9 @@ mod support;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use lazy::arrays::{tanh_f32, tanh_f64};
 use lazy::inspect::stats;
-use lazy::{Lazy, autodask, strict, try_strict};
+use lazy::{Lazy, autodask, eager, strict, try_strict};
 use ndarray::{Array1, Array2, ArrayD, IxDyn};
 
 /// The fusion counters are process-wide: tests that read them run one at a time.
@@ -322,4 +323,98 @@ fn a_reduced_array_read_elsewhere_is_materialised_once() {
     // `s * b` reduced, is another; `scaled` is one operation of its own.
     assert_eq!(after.fused_passes - before.fused_passes, 2);
     assert_eq!(after.buffers_allocated - before.buffers_allocated, 1);
+}
+
+#[autodask(inline)]
+fn tanh3(a: Array2<f64>) -> Array2<f64> {
+    (a.tanh() * 3.0).tanh().tanh()
+}
+
+#[autodask(inline)]
+fn tanh3_f32(a: ArrayD<f32>) -> ArrayD<f32> {
+    (a.tanh() * 3.0).tanh().tanh()
+}
+
+#[autodask(inline)]
+fn tanh1(a: Array2<f64>) -> Array2<f64> {
+    a.tanh()
+}
+
+fn same_bits<T: Copy + PartialEq + std::fmt::Debug>(
+    x: &[T],
+    y: &[T],
+    bits: impl Fn(T) -> u64,
+) -> bool {
+    x.len() == y.len() && x.iter().zip(y).all(|(&a, &b)| bits(a) == bits(b))
+}
+
+#[test]
+fn fused_and_unfused_tanh_are_the_runtime_s_own_bit_for_bit() {
+    let _one = counting();
+    let x = Array2::from_shape_fn((90, 101), |(r, c)| {
+        (r as f64 - 45.0) / 7.0 + c as f64 * 1e-3
+    });
+    let own = x
+        .mapv(tanh_f64)
+        .mapv(|v| v * 3.0)
+        .mapv(tanh_f64)
+        .mapv(tanh_f64);
+    let before = stats();
+    let fused = strict(tanh3(x.clone()));
+    let after = stats();
+    assert_eq!(after.fused_passes - before.fused_passes, 1);
+    let unfused = eager(|| strict(tanh3(x.clone())));
+    let (own, fused, unfused) = (
+        own.into_raw_vec_and_offset().0,
+        fused.into_raw_vec_and_offset().0,
+        unfused.into_raw_vec_and_offset().0,
+    );
+    assert!(
+        same_bits(&fused, &own, f64::to_bits),
+        "fused differs from the runtime's tanh"
+    );
+    assert!(
+        same_bits(&unfused, &own, f64::to_bits),
+        "unfused differs from the runtime's tanh"
+    );
+
+    let y = ArrayD::from_shape_fn(IxDyn(&[3, 5000]), |i| {
+        (i[1] as f32 - 2500.0) / 300.0 * (i[0] as f32 + 0.5)
+    });
+    let own = y
+        .mapv(tanh_f32)
+        .mapv(|v| v * 3.0)
+        .mapv(tanh_f32)
+        .mapv(tanh_f32);
+    let fused = strict(tanh3_f32(y.clone()));
+    let unfused = eager(|| strict(tanh3_f32(y.clone())));
+    let bits = |v: f32| u64::from(v.to_bits());
+    assert!(same_bits(
+        fused.as_slice().unwrap(),
+        own.as_slice().unwrap(),
+        bits
+    ));
+    assert!(same_bits(
+        unfused.as_slice().unwrap(),
+        own.as_slice().unwrap(),
+        bits
+    ));
+}
+
+#[test]
+fn one_tanh_on_any_layout_is_the_runtime_s_own_and_close_to_std() {
+    let x = Array2::from_shape_fn((40, 30), |(r, c)| {
+        (r as f64 - 20.0) / 4.0 + c as f64 / 100.0
+    });
+    for input in [x.clone(), x.clone().reversed_axes()] {
+        let result = strict(tanh1(input.clone()));
+        assert_eq!(result.shape(), input.shape());
+        for (&r, &v) in result.iter().zip(&input) {
+            assert_eq!(r.to_bits(), tanh_f64(v).to_bits());
+            assert!(
+                (r - v.tanh()).abs() <= 4.0 * f64::EPSILON * v.tanh().abs(),
+                "tanh({v})"
+            );
+        }
+    }
 }

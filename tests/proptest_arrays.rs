@@ -1,12 +1,15 @@
 //! Random element-wise expression DAGs over random arrays and shapes, with shared
 //! subexpressions: the fused plan, the unfused run (eager mode, every operation a task
-//! run at once) and plain ndarray give the same bits; and a DAG requested only at its root
+//! run at once) and plain ndarray (with the runtime's `tanh`, which `.tanh()` applies) give
+//! the same bits; and a DAG requested only at its root
 //! is one fused pass with one result buffer. Reductions of such DAGs consume the pass's
 //! chunks: a float sum has the bits of ndarray's sum taken chunk by chunk and added in
-//! chunk order, and is within rounding of ndarray's own; integer reductions are exact.
+//! chunk order, and is within rounding of ndarray's own; integer reductions and float
+//! maxima and minima (`fold(f64::NEG_INFINITY, f64::max)`, `reduce(f64::min)`) are exact.
 
 use std::sync::{Mutex, PoisonError};
 
+use lazy::arrays::tanh_f64;
 use lazy::inspect::stats;
 use lazy::{Lazy, autodask, eager, strict};
 use ndarray::{ArrayD, IxDyn};
@@ -33,6 +36,16 @@ fn total(a: Arr) -> f64 {
 #[autodask(inline)]
 fn average(a: Arr) -> Option<f64> {
     a.mean()
+}
+
+#[autodask(inline)]
+fn highest(a: Arr) -> f64 {
+    a.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
+
+#[autodask(inline)]
+fn lowest(a: Arr) -> Option<f64> {
+    a.iter().copied().reduce(f64::min)
 }
 
 #[autodask(inline)]
@@ -133,7 +146,7 @@ fn build_eager(leaves: &[Arr], steps: &[Step]) -> Vec<Arr> {
             Step::Neg(a) => -&v[a],
             Step::Scale(a, s) => &v[a] * s,
             Step::Offset(s, a) => s - &v[a],
-            Step::Tanh(a) => v[a].tanh(),
+            Step::Tanh(a) => v[a].mapv(tanh_f64),
             Step::RootOfAbs(a) => v[a].abs().sqrt(),
         };
         v.push(next);
@@ -235,6 +248,30 @@ proptest! {
         let (mid, last) = strict((&lazy[r], lazy.last().expect("a value")));
         prop_assert_eq!(&mid, &plain[r]);
         prop_assert_eq!(&last, plain.last().expect("a value"));
+    }
+
+    #[test]
+    fn a_fused_float_max_and_min_have_the_eager_bits((shape, data, steps) in long_dag()) {
+        let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
+        let leaves: Vec<Arr> = data
+            .into_iter()
+            .map(|d| ArrayD::from_shape_vec(IxDyn(&shape), d).expect("sized"))
+            .collect();
+        let plain = build_eager(&leaves, &steps).pop().expect("a value");
+        // The other tests draw the same DAGs, and their unfused runs leave its values in
+        // the memo store: this one computes them.
+        lazy::memo::clear();
+        let before = stats();
+        let max = strict(highest(build_lazy(&leaves, &steps).last().expect("a value")));
+        let after = stats();
+        let min = strict(lowest(build_lazy(&leaves, &steps).last().expect("a value")));
+        let expected_max = plain.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        prop_assert_eq!(max.to_bits(), expected_max.to_bits());
+        let expected_min = plain.iter().copied().reduce(f64::min);
+        prop_assert_eq!(min.map(f64::to_bits), expected_min.map(f64::to_bits));
+        // The DAG and its maximum are one pass, and no array is written.
+        prop_assert_eq!(after.fused_passes - before.fused_passes, 1);
+        prop_assert_eq!(after.buffers_allocated - before.buffers_allocated, 0);
     }
 
     #[test]

@@ -104,6 +104,24 @@ pub mod memo {
     pub use crate::op::Memo;
 }
 
+/// What element-wise array methods compute per element where it is not the standard
+/// library's function: `.tanh()` of an owned `f64` or `f32` array in an
+/// `#[autodask(inline)]` body, fused or not, applies these (within 2 units in the last
+/// place of the exact result; see `docs/arrays.md`). Use them to compute the same bits
+/// outside lazy code.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::arrays::tanh_f64;
+///
+/// assert_eq!(tanh_f64(0.0), 0.0);
+/// assert!((tanh_f64(0.5) - 0.5_f64.tanh()).abs() <= 2.0 * f64::EPSILON);
+/// ```
+pub mod arrays {
+    pub use crate::elementwise::math::{tanh_f32, tanh_f64};
+}
+
 /// Choosing how forces run: the scheduler protocol, the built-in schedulers, per-node
 /// executors, and eager mode.
 pub mod scheduling {

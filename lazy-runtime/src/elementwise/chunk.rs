@@ -1,7 +1,8 @@
 //! One operation over one chunk of elements: the loops the fused pass runs. Each loop is
 //! one operation on plain slices, which LLVM vectorises; the scalar expression is the one
 //! ndarray's operators and methods apply per element, in the same operand order, so a
-//! fused result has the same bits as the unfused one.
+//! fused result has the same bits as the unfused one. `tanh` is the exception: it is the
+//! runtime's own (`math.rs`), which the unfused call computes too.
 //!
 //! Reductions run per chunk too. A chunk's sum (or product) adds its elements in
 //! ndarray's order for a contiguous slice: eight running sums, element `i` into sum
@@ -11,9 +12,11 @@
 //! to ndarray's bits exactly; a larger one's float sum differs from ndarray's (which runs
 //! its eight sums over the whole array) by rounding alone, and is the same on every run
 //! and for every number of threads. Integer sums are exact (two's complement addition is
-//! associative), as are minimum and maximum.
+//! associative), as are minimum and maximum. Float minimum and maximum use `f64::min` and
+//! `f64::max` (NaN ignored), which are associative bit for bit, signed zeros and NaNs
+//! included, so reducing chunk by chunk gives the bits of folding element by element.
 
-use super::ElemOp;
+use super::{ElemOp, math};
 
 /// An operand over a chunk: a slice of the chunk's elements, or a scalar broadcast.
 #[derive(Clone, Copy)]
@@ -159,7 +162,7 @@ integers! {
 }
 
 macro_rules! floats {
-    ($($t:ty)*) => {$(
+    ($(($t:ty, $tanh:path))*) => {$(
         impl Elem for $t {
             fn binary(op: ElemOp, a: Src<'_, $t>, b: Src<'_, $t>, out: &mut [$t]) {
                 match op {
@@ -179,7 +182,7 @@ macro_rules! floats {
                     ElemOp::Sqrt => map1!(a, out, |x| x.sqrt()),
                     ElemOp::Exp => map1!(a, out, |x| x.exp()),
                     ElemOp::Ln => map1!(a, out, |x| x.ln()),
-                    ElemOp::Tanh => map1!(a, out, |x| x.tanh()),
+                    ElemOp::Tanh => $tanh(a, out),
                     ElemOp::Sin => map1!(a, out, |x| x.sin()),
                     ElemOp::Cos => map1!(a, out, |x| x.cos()),
                     other => unsupported(other),
@@ -190,6 +193,8 @@ macro_rules! floats {
                 match op {
                     ElemOp::Sum | ElemOp::Mean => Some(unrolled(xs, 0.0, |x, y| x + y)),
                     ElemOp::Product => Some(unrolled(xs, 1.0, |x, y| x * y)),
+                    ElemOp::Min => xs.iter().copied().reduce(<$t>::min),
+                    ElemOp::Max => xs.iter().copied().reduce(<$t>::max),
                     other => unsupported(other),
                 }
             }
@@ -198,6 +203,8 @@ macro_rules! floats {
                 match op {
                     ElemOp::Sum | ElemOp::Mean => earlier + later,
                     ElemOp::Product => earlier * later,
+                    ElemOp::Min => earlier.min(later),
+                    ElemOp::Max => earlier.max(later),
                     other => unsupported(other),
                 }
             }
@@ -213,7 +220,7 @@ macro_rules! floats {
     )*};
 }
 
-floats!(f32 f64);
+floats!((f32, math::tanh_slice_f32)(f64, math::tanh_slice_f64));
 
 impl Elem for bool {
     fn binary(op: ElemOp, a: Src<'_, bool>, b: Src<'_, bool>, out: &mut [bool]) {

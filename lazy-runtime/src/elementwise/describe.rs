@@ -91,7 +91,9 @@ fn supports(op: ElemOp, dtype: Dtype) -> bool {
         | ElemOp::Rem
         | ElemOp::Sum
         | ElemOp::Product
-        | ElemOp::Mean => dtype != Bool,
+        | ElemOp::Mean
+        | ElemOp::Min
+        | ElemOp::Max => dtype != Bool,
         ElemOp::BitAnd | ElemOp::BitOr | ElemOp::BitXor | ElemOp::Not => {
             matches!(dtype, Bool | U8 | I32 | I64)
         }
@@ -103,7 +105,6 @@ fn supports(op: ElemOp, dtype: Dtype) -> bool {
         | ElemOp::Tanh
         | ElemOp::Sin
         | ElemOp::Cos => matches!(dtype, F32 | F64),
-        ElemOp::Min | ElemOp::Max => matches!(dtype, U8 | I32 | I64),
     }
 }
 
@@ -123,7 +124,7 @@ pub(crate) fn describe_binary<A: 'static, B: 'static, R: 'static>(op: ElemOp) ->
     let (a, b) = (operand::<A>(dtype, dims)?, operand::<B>(dtype, dims)?);
     (supports(op, dtype) && (a, b) != (Operand::Scalar, Operand::Scalar)).then_some(Kernel {
         op,
-        operands: [Some(a), Some(b)],
+        operands: [Some(a), Some(b), None],
         dtype,
         dims,
     })
@@ -134,7 +135,7 @@ pub(crate) fn describe_unary<A: 'static, R: 'static>(op: ElemOp) -> Option<Kerne
     let (dtype, dims) = array_type::<R>()?;
     (array_type::<A>() == Some((dtype, dims)) && supports(op, dtype)).then_some(Kernel {
         op,
-        operands: [Some(Operand::Array), None],
+        operands: [Some(Operand::Array), None, None],
         dtype,
         dims,
     })
@@ -153,12 +154,12 @@ pub(crate) fn describe_method<V: 'static, R: 'static>(label: &str) -> Option<Ker
         ".tanh()" => ElemOp::Tanh,
         ".sin()" => ElemOp::Sin,
         ".cos()" => ElemOp::Cos,
-        _ => return describe_reduction::<V, R>(label),
+        _ => return describe_reduction::<V, R>(label).or_else(|| describe_fold::<V, R>(label)),
     };
     let (dtype, dims) = array_type::<R>()?;
     (receiver_type::<V>() == Some((dtype, dims)) && supports(op, dtype)).then_some(Kernel {
         op,
-        operands: [Some(Operand::Array), None],
+        operands: [Some(Operand::Array), None, None],
         dtype,
         dims,
     })
@@ -179,6 +180,10 @@ fn describe_reduction<V: 'static, R: 'static>(label: &str) -> Option<Kernel> {
         _ => return None,
     };
     let (dtype, dims) = receiver_type::<V>()?;
+    if matches!(op, ElemOp::Min | ElemOp::Max) && matches!(dtype, Dtype::F32 | Dtype::F64) {
+        // Not written so: floats are not `Ord` (see `describe_fold`).
+        return None;
+    }
     let returns = if optional {
         optional_scalar_type::<R>()
     } else {
@@ -186,10 +191,57 @@ fn describe_reduction<V: 'static, R: 'static>(label: &str) -> Option<Kernel> {
     };
     (returns == Some(dtype) && supports(op, dtype)).then_some(Kernel {
         op,
-        operands: [Some(Operand::Array), None],
+        operands: [Some(Operand::Array), None, None],
         dtype,
         dims,
     })
+}
+
+/// `TypeId::of::<(A, T, F)>()` for a fold, `(A, F)` for a reduce, with `F` the type of `f`.
+fn id<A: 'static, T: 'static, F: 'static>(fold: bool, _: F) -> TypeId {
+    if fold {
+        TypeId::of::<(A, T, F)>()
+    } else {
+        TypeId::of::<(A, F)>()
+    }
+}
+
+/// The kernel of a float minimum or maximum written as the standard iterator's fold or
+/// reduce over the copied elements with `f64::min` or `f64::max` (or `f32`'s):
+/// `.iter().copied().fold(init, f64::max)` on `V = (Array<f64, D>, f64, F)` returning `f64`,
+/// and `.iter().copied().reduce(f64::max)` on `V = (Array<f64, D>, F)` returning
+/// `Option<f64>`, where `F` is the type of the function item, which names the function:
+/// any other function of the same signature is another type.
+fn describe_fold<V: 'static, R: 'static>(label: &str) -> Option<Kernel> {
+    let fold = match label {
+        ".iter().copied().fold()" | ".iter().cloned().fold()" => true,
+        ".iter().copied().reduce()" | ".iter().cloned().reduce()" => false,
+        _ => return None,
+    };
+    macro_rules! each {
+        ($t:ty, $dtype:expr; $(($d:ty, $n:literal))*) => {$(
+            let min = id::<Array<$t, $d>, $t, _>(fold, <$t>::min);
+            let max = id::<Array<$t, $d>, $t, _>(fold, <$t>::max);
+            let v = TypeId::of::<V>();
+            if v == min || v == max {
+                let returns = if fold {
+                    TypeId::of::<R>() == TypeId::of::<$t>()
+                } else {
+                    TypeId::of::<R>() == TypeId::of::<Option<$t>>()
+                };
+                let op = if v == min { ElemOp::Min } else { ElemOp::Max };
+                let operands = if fold {
+                    [Some(Operand::Array), Some(Operand::Scalar), Some(Operand::Function)]
+                } else {
+                    [Some(Operand::Array), Some(Operand::Function), None]
+                };
+                return returns.then_some(Kernel { op, operands, dtype: $dtype, dims: Dims($n) });
+            }
+        )*};
+    }
+    each!(f64, Dtype::F64; (Ix0, 0) (Ix1, 1) (Ix2, 2) (Ix3, 3) (Ix4, 4) (Ix5, 5) (Ix6, 6) (IxDyn, 7));
+    each!(f32, Dtype::F32; (Ix0, 0) (Ix1, 1) (Ix2, 2) (Ix3, 3) (Ix4, 4) (Ix5, 5) (Ix6, 6) (IxDyn, 7));
+    None
 }
 
 /// The element and dimension types of the receiver `V = (A,)` of a method call, if `A` is
@@ -231,12 +283,15 @@ mod tests {
     use ndarray::{Array1, Array2, ArrayD};
 
     use super::{describe_binary, describe_method, describe_unary};
-    use crate::elementwise::{Dims, Dtype, ElemOp, Operand};
+    use crate::elementwise::{Dims, Dtype, ElemOp, Kernel, Operand};
 
     #[test]
     fn array_operators_are_element_wise_and_others_are_not() {
         let k = describe_binary::<Array1<f64>, f64, Array1<f64>>(ElemOp::Add).unwrap();
-        assert_eq!(k.operands, [Some(Operand::Array), Some(Operand::Scalar)]);
+        assert_eq!(
+            k.operands,
+            [Some(Operand::Array), Some(Operand::Scalar), None]
+        );
         assert_eq!((k.dtype, k.dims), (Dtype::F64, Dims(1)));
         assert!(describe_binary::<i64, i64, i64>(ElemOp::Add).is_none());
         assert!(describe_binary::<Array1<bool>, Array1<bool>, Array1<bool>>(ElemOp::Add).is_none());
@@ -268,5 +323,44 @@ mod tests {
         assert!(describe_method::<(Array1<f64>,), Option<f64>>(".iter().copied().max()").is_none());
         assert!(describe_method::<(Vec<f64>,), f64>(".sum()").is_none());
         assert!(describe_method::<(Array1<f64>,), f64>(".iter().sum()").is_none());
+    }
+
+    /// The kernel of `.iter().copied().fold(start, f)` on an `Array1<f64>`.
+    fn fold<F: 'static, R: 'static>(_: F) -> Option<Kernel> {
+        describe_method::<(Array1<f64>, f64, F), R>(".iter().copied().fold()")
+    }
+
+    /// The kernel of `.iter().cloned().reduce(f)` on an `ArrayD<f32>`.
+    fn reduce<F: 'static>(_: F) -> Option<Kernel> {
+        describe_method::<(ArrayD<f32>, F), Option<f32>>(".iter().cloned().reduce()")
+    }
+
+    #[test]
+    fn float_extremes_are_named_by_the_function_item() {
+        let max = fold::<_, f64>(f64::max).unwrap();
+        assert_eq!(max.op, ElemOp::Max);
+        assert_eq!(
+            max.operands,
+            [
+                Some(Operand::Array),
+                Some(Operand::Scalar),
+                Some(Operand::Function)
+            ]
+        );
+        assert_eq!(max.arity(), 2, "the function is not read");
+        assert_eq!(fold::<_, f64>(f64::min).unwrap().op, ElemOp::Min);
+        assert!(
+            fold::<_, f64>(|x: f64, y: f64| x.max(y)).is_none(),
+            "a closure"
+        );
+        assert!(fold::<_, f64>(f64::hypot).is_none(), "another function");
+        assert!(fold::<_, Option<f64>>(f64::max).is_none(), "another result");
+        let min = reduce(f32::min).unwrap();
+        assert_eq!(
+            (min.op, min.dtype, min.dims),
+            (ElemOp::Min, Dtype::F32, Dims(7))
+        );
+        assert_eq!(min.arity(), 1);
+        assert!(reduce(f64::min).is_none(), "a function of another type");
     }
 }

@@ -14,20 +14,24 @@
 //! of additions).
 //!
 //! Invariant: a kernel's operation exists for its element type (no `Sqrt` of `i64`, no
-//! `Add` of `bool`, no `Min` of `f64`): `describe_*` build none other, and `chunk.rs`
-//! relies on it.
+//! `Add` of `bool`): `describe_*` build none other, and `chunk.rs` relies on it.
 
 mod chunk;
 #[cfg(feature = "ndarray")]
 mod describe;
+pub(crate) mod math;
 #[cfg(feature = "ndarray")]
 pub(crate) mod offer;
+#[cfg(feature = "ndarray")]
+mod own;
 mod program;
 #[cfg(feature = "ndarray")]
 mod region;
 
 #[cfg(feature = "ndarray")]
 pub(crate) use describe::{describe_binary, describe_method, describe_unary, shape_of};
+#[cfg(feature = "ndarray")]
+pub(crate) use own::{apply_own, has_own_function};
 pub(crate) use program::{Program, Source};
 #[cfg(feature = "ndarray")]
 pub(crate) use region::evaluate;
@@ -74,9 +78,11 @@ pub(crate) enum ElemOp {
     Product,
     /// `.mean()`: the sum divided by the number of elements (`None` for none).
     Mean,
-    /// `.iter().copied().min()`, integers only (`None` for none).
+    /// The minimum: `.iter().copied().min()` of integers, and of floats
+    /// `.iter().copied().reduce(f64::min)` (`None` for none) or `.fold(init, f64::min)`
+    /// (`init` for none). `f64::min` ignores NaN (see `docs/arrays.md`).
     Min,
-    /// `.iter().copied().max()`, integers only (`None` for none).
+    /// The maximum, written like [`ElemOp::Min`] with `max`.
     Max,
 }
 
@@ -129,11 +135,13 @@ impl ElemOp {
 }
 
 /// One operand of a kernel: an array of the region's element type, or a scalar broadcast
-/// over it.
+/// over it (or the start of a fold), or a function item that names the operation
+/// (`f64::max` in `.fold(init, f64::max)`), which the pass does not read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Operand {
     Array,
     Scalar,
+    Function,
 }
 
 /// An element-wise operation over arrays of one element type and dimension type, or a
@@ -141,14 +149,20 @@ pub(crate) enum Operand {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Kernel {
     pub(crate) op: ElemOp,
-    /// One operand for unary operations, two for binary ones.
-    pub(crate) operands: [Option<Operand>; 2],
+    /// One per input of the operation's node, in order: one for unary operations, two for
+    /// binary ones, up to three for a fold (the array, the start, the function).
+    pub(crate) operands: [Option<Operand>; 3],
     pub(crate) dtype: Dtype,
     pub(crate) dims: Dims,
 }
 
 impl Kernel {
+    /// The operands the pass reads: arrays and scalars.
     pub(crate) fn arity(self) -> usize {
-        self.operands.iter().flatten().count()
+        self.operands
+            .iter()
+            .flatten()
+            .filter(|&&o| o != Operand::Function)
+            .count()
     }
 }

@@ -35,6 +35,8 @@ pub(crate) struct Program {
     steps: Vec<Step>,
     slots: usize,
     reduction: Option<ElemOp>,
+    /// The scalar input a fold starts from.
+    start: Option<usize>,
 }
 
 impl Program {
@@ -62,16 +64,28 @@ impl Program {
     }
 
     /// Ends the program with the reduction `op` (a kernel's operation that
-    /// [reduces](ElemOp::reduces)) of `arg`, which must be its last step. Returns whether it
-    /// was: a reduction of an input, or of an earlier step, is not a fused pass.
-    pub(crate) fn add_reduction(&mut self, op: ElemOp, arg: Source) -> bool {
+    /// [reduces](ElemOp::reduces)) of `arg`, which must be its last step, starting from the
+    /// scalar input `start` for a fold. Returns whether it was: a reduction of an input, or
+    /// of an earlier step, is not a fused pass.
+    pub(crate) fn add_reduction(&mut self, op: ElemOp, arg: Source, start: Option<Source>) -> bool {
         debug_assert!(op.reduces());
         let last = self.steps.len().checked_sub(1);
+        let start = match start {
+            None => None,
+            Some(Source::Input(i)) if self.inputs[i] == Operand::Scalar => Some(i),
+            Some(_) => return false,
+        };
         let ok = self.reduction.is_none() && last.is_some() && Some(arg) == last.map(Source::Step);
         if ok {
             self.reduction = Some(op);
+            self.start = start;
         }
         ok
+    }
+
+    /// The scalar input the reduction starts from, for a fold.
+    pub(crate) fn start(&self) -> Option<usize> {
+        self.start
     }
 
     /// The reduction the program ends in, if any.
@@ -158,13 +172,14 @@ impl Program {
 
 #[cfg(test)]
 mod tests {
+    use super::super::math::tanh_f64;
     use super::super::{Dims, Dtype, ElemOp, Kernel, Operand};
     use super::{Program, Src};
 
     fn kernel(op: ElemOp, binary: bool) -> Kernel {
         Kernel {
             op,
-            operands: [Some(Operand::Array), binary.then_some(Operand::Array)],
+            operands: [Some(Operand::Array), binary.then_some(Operand::Array), None],
             dtype: Dtype::F64,
             dims: Dims(1),
         }
@@ -175,14 +190,14 @@ mod tests {
         let mut p = Program::default();
         let x = p.add_input(Operand::Array);
         assert!(
-            !p.add_reduction(ElemOp::Sum, x),
+            !p.add_reduction(ElemOp::Sum, x, None),
             "a reduction of an input alone"
         );
         let y = p.add_step(kernel(ElemOp::Exp, false), &[x]);
         let z = p.add_step(kernel(ElemOp::Mul, true), &[y, x]);
-        assert!(!p.add_reduction(ElemOp::Sum, y), "not the last step");
-        assert!(p.add_reduction(ElemOp::Sum, z));
-        assert!(!p.add_reduction(ElemOp::Max, z), "one reduction");
+        assert!(!p.add_reduction(ElemOp::Sum, y, None), "not the last step");
+        assert!(p.add_reduction(ElemOp::Sum, z, None));
+        assert!(!p.add_reduction(ElemOp::Max, z, None), "one reduction");
         assert_eq!(p.reduction(), Some(ElemOp::Sum));
     }
 
@@ -204,7 +219,7 @@ mod tests {
         for (o, &x) in out.iter().zip(&input) {
             let mut y = x;
             for _ in 0..20 {
-                y = y.tanh();
+                y = tanh_f64(y);
             }
             assert_eq!(o.to_bits(), (y + x).to_bits());
         }

@@ -186,8 +186,18 @@ fn reduce<T: Elem, D: Dimension + 'static>(
             .flatten()
             .reduce(|earlier, later| T::combine(op, earlier, later))
     };
+    // A fold: its start, then the elements' reduction (the same bits as folding element
+    // by element: `f64::max` and `f64::min` are associative, NaN and signed zeros included).
+    let start = program.start().map(|i| match parts[i] {
+        Part::Scalar(start) => start,
+        _ => unreachable!("lazy: bug: a fold starts from a scalar"),
+    });
     drop(parts);
     drop(inputs);
+    if let Some(start) = start {
+        let folded = total.map_or(start, |total| T::combine(op, start, total));
+        return Ok(Arc::new(folded));
+    }
     Ok(match op {
         ElemOp::Sum | ElemOp::Product => Arc::new(total.expect("a sum or product")) as Value,
         ElemOp::Mean => Arc::new(count.map(|n| {
@@ -267,6 +277,7 @@ fn check<T: Elem, D: Dimension + 'static>(program: &Program, inputs: &[Value]) -
             Operand::Scalar => {
                 v.downcast_ref::<T>()?;
             }
+            Operand::Function => return None,
         }
     }
     shape

@@ -341,6 +341,11 @@ fn program(nodes: &[&Arc<Node>], external: &[&Arc<Node>]) -> Option<(Program, Ke
         }
         let mut args = Vec::with_capacity(2);
         for (j, input) in node.strict().iter().enumerate() {
+            let operand = kernel.operands.get(j).copied().flatten()?;
+            if operand == Operand::Function {
+                // `f64::max` in a fold: its type named the operation; the pass reads nothing.
+                continue;
+            }
             if let Some(m) = nodes.iter().position(|m| Arc::ptr_eq(m, input)) {
                 args.push(steps[m]);
                 continue;
@@ -349,7 +354,7 @@ fn program(nodes: &[&Arc<Node>], external: &[&Arc<Node>]) -> Option<(Program, Ke
             let source = if let Some(source) = inputs[e] {
                 source
             } else {
-                let source = program.add_input(kernel.operands[j]?);
+                let source = program.add_input(operand);
                 inputs[e] = Some(source);
                 order.push(e);
                 source
@@ -362,12 +367,12 @@ fn program(nodes: &[&Arc<Node>], external: &[&Arc<Node>]) -> Option<(Program, Ke
         if kernel.op.reduces() {
             // The head, reducing the step before it; anything else runs one by one.
             let is_head = Arc::ptr_eq(node, nodes[nodes.len() - 1]);
-            if !is_head || !program.add_reduction(kernel.op, args[0]) {
+            if !is_head || !program.add_reduction(kernel.op, args[0], args.get(1).copied()) {
                 return None;
             }
             continue;
         }
-        if kernel.operands == [Some(Operand::Scalar), Some(Operand::Array)]
+        if kernel.operands == [Some(Operand::Scalar), Some(Operand::Array), None]
             && kernel.op.commutes_in_ndarray()
         {
             // ndarray computes `s + a` as `a + s`, element first: the same bits only in

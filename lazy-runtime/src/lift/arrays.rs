@@ -20,7 +20,7 @@ use crate::graph::Erased;
 /// element-wise `kernel`, have shapes that neither match nor broadcast: ndarray's own
 /// message would come under a task named by the full operator type.
 pub(super) fn check_shapes(kernel: Option<&Kernel>, a: &Erased, b: &Erased) {
-    let Some(kernel) = kernel.filter(|k| k.operands == [Some(Operand::Array); 2]) else {
+    let Some(kernel) = kernel.filter(|k| k.operands[..2] == [Some(Operand::Array); 2]) else {
         return;
     };
     let (Some(x), Some(y)) = (shape_of(&**a), shape_of(&**b)) else {

@@ -192,7 +192,15 @@ where
     // method is what such a call resolves to unless a trait in scope has a by-value method
     // of the same name for owned arrays (see `docs/arrays.md`).
     #[cfg(feature = "ndarray")]
-    op.elementwise(|| crate::elementwise::describe_method::<A::Values, R>(label));
+    if let Some(&kernel) = op
+        .elementwise(|| crate::elementwise::describe_method::<A::Values, R>(label))
+        .filter(|kernel| crate::elementwise::has_own_function(**kernel))
+    {
+        // `.tanh()` is the runtime's own, fused or not, so both give the same bits.
+        return task(op, args, move |values| {
+            crate::elementwise::apply_own(kernel, values).unwrap_or_else(&f)
+        });
+    }
     task(op, args, f)
 }
 
