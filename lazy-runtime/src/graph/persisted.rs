@@ -47,7 +47,10 @@ pub(crate) fn candidate(node: &Node) -> Option<&'static Persisted> {
 /// The key `node`'s value is stored under, or `None` if its value may differ between runs.
 fn disk_key(node: &Node) -> Option<[u8; 32]> {
     let codes = codes_below(node)?;
-    let mut hasher = blake3::Hasher::new_derive_key("lazy disk cache node key v1");
+    // The context names the runtime's own arithmetic: it changes whenever a built-in
+    // operation computes other bits (v2: arrays' `tanh` became the vectorised one), so that
+    // values stored by an older runtime miss instead of differing from a fresh run.
+    let mut hasher = blake3::Hasher::new_derive_key("lazy disk cache node key v2");
     hasher.update(node.key.as_bytes());
     hasher.update(&(codes.len() as u64).to_le_bytes());
     for code in codes.iter() {
