@@ -230,6 +230,11 @@ fn drive(
                 }
             }
             allocator.release();
+            // The allocator notes each channel with news; this thread reads its one
+            // channel to the end above, so the notes are spent. Left in place, they would
+            // keep `await_events` below from ever parking: the thread would spin, taking a
+            // core from the tasks.
+            allocator.events().borrow_mut().clear();
             let mut touched = vec![false; peers];
             let mut stop = false;
             while let Ok(out) = from_forcer.try_recv() {
