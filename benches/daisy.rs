@@ -1,6 +1,9 @@
-//! Daisy's `g` and `h` on 1,000,000-element `i64` and `f64` arrays: eager Rust, the
-//! `#[autodask(inline)]` version (build + strict, strict alone, content hashing alone) and a
-//! hand-written fused loop that computes `a + b` once.
+//! Daisy's `g` and `h` on 1,000,000- and 10,000,000-element `i64` and `f64` arrays: eager
+//! Rust, the `#[autodask(inline)]` version (build + strict, strict alone, content hashing
+//! alone) and a hand-written fused loop that computes `a + b` once.
+//!
+//! The memo store is off while it runs: each iteration builds the same graph again, whose
+//! value the store would otherwise hand back without running anything.
 //!
 //! Every variant receives owned copies of the inputs made outside the timed region and
 //! returns its result, which criterion drops outside the timed region too, so all of them
@@ -16,7 +19,8 @@ use lazy::{Lazy, autodask, strict};
 use ndarray::{Array1, Zip};
 use std::hint::black_box;
 
-const N: usize = 1_000_000;
+/// The sizes measured.
+const SIZES: [usize; 2] = [1_000_000, 10_000_000];
 
 macro_rules! daisy {
     ($module:ident, $t:ty, $one:expr) => {
@@ -72,19 +76,19 @@ macro_rules! daisy {
                 })
             }
 
-            pub(crate) fn inputs() -> (Arr, Arr) {
+            pub(crate) fn inputs(n: usize) -> (Arr, Arr) {
                 #[allow(
                     clippy::cast_precision_loss,
                     clippy::cast_possible_wrap,
                     reason = "small test data"
                 )]
-                let a = Arr::from_iter((0..N).map(|i| i as $t));
+                let a = Arr::from_iter((0..n).map(|i| i as $t));
                 #[allow(
                     clippy::cast_precision_loss,
                     clippy::cast_possible_wrap,
                     reason = "small test data"
                 )]
-                let b = Arr::from_iter((0..N).map(|i| (3 * i + 1) as $t));
+                let b = Arr::from_iter((0..n).map(|i| (3 * i + 1) as $t));
                 (a, b)
             }
         }
@@ -95,14 +99,18 @@ daisy!(int, i64, 1);
 daisy!(float, f64, 1.0);
 
 macro_rules! workload {
-    ($c:expr, $module:ident, $name:literal, $lazy:ident, $eager:ident, $fused:ident) => {{
+    ($c:expr, $n:expr, $module:ident, $name:literal, $lazy:ident, $eager:ident, $fused:ident) => {{
         use $module::{Arr, $eager, $fused, $lazy};
-        let (a, b) = $module::inputs();
+        let (a, b) = $module::inputs($n);
         let expected = $eager(&a, &b);
-        let mut group = $c.benchmark_group(concat!("daisy_", $name));
-        group.sample_size(20);
+        let mut group = $c.benchmark_group(format!(concat!("daisy_", $name, "_{}"), $n));
+        group.sample_size(if $n > 1_000_000 { 10 } else { 20 });
         group.warm_up_time(std::time::Duration::from_millis(300));
-        group.measurement_time(std::time::Duration::from_secs(1));
+        group.measurement_time(std::time::Duration::from_secs(if $n > 1_000_000 {
+            2
+        } else {
+            1
+        }));
         let ty = stringify!($module);
         let copies = || (a.clone(), b.clone());
         group.bench_function(BenchmarkId::new("eager", ty), |bench| {
@@ -176,10 +184,15 @@ macro_rules! workload {
 }
 
 fn daisy(c: &mut Criterion) {
-    workload!(c, int, "g", g, eager_g, fused_g);
-    workload!(c, float, "g", g, eager_g, fused_g);
-    workload!(c, int, "h", h, eager_h, fused_h);
-    workload!(c, float, "h", h, eager_h, fused_h);
+    let budget = lazy::memo::budget();
+    lazy::memo::set_budget(0);
+    for n in SIZES {
+        workload!(c, n, int, "g", g, eager_g, fused_g);
+        workload!(c, n, float, "g", g, eager_g, fused_g);
+        workload!(c, n, int, "h", h, eager_h, fused_h);
+        workload!(c, n, float, "h", h, eager_h, fused_h);
+    }
+    lazy::memo::set_budget(budget);
 }
 
 criterion_group!(benches, daisy);
