@@ -43,7 +43,36 @@ impl fmt::Debug for ArgNodes {
     }
 }
 
-/// The argument tuples a task accepts: `(Lazy<A>, Lazy<B>, ...)`, up to twelve.
+/// One argument of a task: a handle, owned (`Lazy<T>`) or borrowed (`&Lazy<T>`). A borrowed
+/// handle is cloned here, one count on its node, which is what the caller would have paid to
+/// pass it owned; either way the task's input, and so its key, is the handle's node.
+pub trait Arg {
+    /// The value the task's function receives for this argument.
+    type Value: Value;
+
+    /// The argument as an owned handle.
+    #[doc(hidden)]
+    fn into_handle(self) -> Lazy<Self::Value>;
+}
+
+impl<T: Value> Arg for Lazy<T> {
+    type Value = T;
+
+    fn into_handle(self) -> Lazy<T> {
+        self
+    }
+}
+
+impl<T: Value> Arg for &Lazy<T> {
+    type Value = T;
+
+    fn into_handle(self) -> Lazy<T> {
+        self.clone()
+    }
+}
+
+/// The argument tuples a task accepts: `(Lazy<A>, &Lazy<B>, ...)`, up to twelve, each
+/// element an [`Arg`].
 pub trait Args {
     /// The tuple of the arguments' values, which the task's function receives.
     type Values;
@@ -58,17 +87,18 @@ pub trait Args {
 
 macro_rules! impl_args {
     ($(($($t:ident $v:ident),*) => $inputs:expr;)*) => {$(
-        impl<$($t: Value),*> Args for ($(Lazy<$t>,)*) {
-            type Values = ($($t,)*);
+        impl<$($t: Arg),*> Args for ($($t,)*) {
+            type Values = ($($t::Value,)*);
 
             fn into_inputs(self) -> ArgNodes {
                 let ($($v,)*) = self;
+                $(let $v = $v.into_handle();)*
                 ArgNodes($inputs)
             }
 
             #[allow(clippy::unused_unit, reason = "the empty tuple is the zero-argument case")]
             fn values(_values: &mut Values) -> Self::Values {
-                $(let $v = _values.next_value::<$t>();)*
+                $(let $v = _values.next_value::<$t::Value>();)*
                 ($($v,)*)
             }
         }

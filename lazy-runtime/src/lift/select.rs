@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::scope::Scope;
 use crate::graph::{Compute, InputValues, Inputs, Node, TaskInput};
 use crate::lazy::{Lazy, Value, take};
-use crate::task::{Op, add_node, many};
+use crate::task::{Arg, Op, add_node, many};
 
 /// Compile-time choice of an equality test for early cut-off: `(&Probe::<T>::new()).cutoff()`
 /// is `Some` when `T: PartialEq` and `None` otherwise (autoref specialization: the
@@ -278,7 +278,7 @@ captures_for_tuples!(
 pub fn select_in<S, D, T, F, G>(
     scope: Scope,
     label: &'static str,
-    cond: Lazy<bool>,
+    cond: impl Arg<Value = bool>,
     strict: S,
     deferred: D,
     then: F,
@@ -300,7 +300,7 @@ where
         )
     });
     let mut nodes = CaptureNodes::default();
-    nodes.0.push(cond.into_kept());
+    nodes.0.push(cond.into_handle().into_kept());
     strict.put(&mut nodes);
     let strict_inputs = nodes.0.len();
     deferred.put(&mut nodes);
