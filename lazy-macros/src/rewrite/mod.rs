@@ -227,7 +227,6 @@ impl Rewriter {
         label: &str,
     ) -> TokenStream {
         let private = paths::private();
-        let clone = paths::clone();
         let scope = self.scope();
         let cond = self.input(cond);
         let (then, otherwise) = (self.step(then), self.step(otherwise));
@@ -244,9 +243,9 @@ impl Rewriter {
             .map(|c| {
                 let ident = &c.ident;
                 if c.strict {
-                    quote!((&&#lift::Strict(#clone(&#ident))).capture())
+                    quote!((&&#lift::Strict(&#ident)).capture())
                 } else {
-                    quote!(#clone(&#ident))
+                    quote!(&#ident)
                 }
             })
             .collect();

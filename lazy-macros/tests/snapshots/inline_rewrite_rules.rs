@@ -66,7 +66,7 @@ fn shapes(
             ::lazy::__private::lift::gt(&n, ::lazy::Lazy::new(2)),
         ),
         (),
-        (::core::clone::Clone::clone(&first), ::core::clone::Clone::clone(&d)),
+        (&first, &d),
         move |(), (first, _)| { ::core::clone::Clone::clone(&first) },
         move |(), (_, d)| { &d / ::lazy::Lazy::new(2.0) },
     );

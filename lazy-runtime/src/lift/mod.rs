@@ -29,8 +29,8 @@ use std::sync::Arc;
 pub use calls::{Callee, Constant, ViaContent, ViaLazy, ViaPlain, ViaType};
 pub use scope::{Scope, apply_in, field};
 pub use select::{
-    ByContent, ByIdentity, CaptureNodes, Captured, Captures, CutoffByEq, Keyed, NoCutoff, Opaque,
-    Probe, Strict, select, select_in,
+    ByContent, ByIdentity, CaptureNodes, Captured, Captures, CutoffByEq, IntoCaptures, Keyed,
+    NoCutoff, Opaque, Probe, Strict, select, select_in,
 };
 
 #[allow(

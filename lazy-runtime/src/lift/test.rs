@@ -1,9 +1,14 @@
 //! The one-input helpers and borrowed arguments build the nodes that the longer forms the
 //! macro wrote before build: same keys, same values.
 
-#![allow(clippy::float_cmp, reason = "the values are small integers, exact in f64")]
+#![allow(
+    clippy::float_cmp,
+    reason = "the values are small integers, exact in f64"
+)]
 
-use crate::lift::{Scope, apply, apply_in, array, cast, field, gt, index, tuple};
+use crate::lift::{
+    ByContent as _, Scope, Strict, apply, apply_in, array, cast, field, gt, index, select_in, tuple,
+};
 use crate::{Lazy, strict};
 
 fn scope() -> Scope {
@@ -46,4 +51,29 @@ fn borrowed_arguments_fold_with_owned_ones() {
     assert_eq!(mixed.key(), tuple((a.clone(), b.clone())).key());
     assert_eq!(strict(&mixed), (1.5, 2.5));
     assert_eq!(strict(&index(&xs, &i)), 3.0);
+}
+
+#[test]
+fn borrowed_captures_fold_with_owned_ones() {
+    let (cond, n, k) = (Lazy::new(true), Lazy::new(2_i64), Lazy::new(5_i64));
+    let owned = select_in(
+        scope(),
+        "{ n } else { k }",
+        cond.clone(),
+        ((&&Strict(&n)).capture(),),
+        (k.clone(),),
+        move |(n,), (_,)| n,
+        move |(_,), (k,)| k,
+    );
+    let borrowed = select_in(
+        scope(),
+        "{ n } else { k }",
+        &cond,
+        ((&&Strict(&n)).capture(),),
+        (&k,),
+        move |(n,), (_,)| n,
+        move |(_,), (k,)| k,
+    );
+    assert_eq!(owned.key(), borrowed.key());
+    assert_eq!(strict(&borrowed), 2);
 }
