@@ -188,12 +188,17 @@ impl Rewriter {
                 scrutinee,
                 arms,
                 label,
+                in_some,
             } => {
                 let scrutinee = self.input(scrutinee);
                 let value = hygiene::arg(0);
                 // rustc points a missing arm (E0004) at the matched value: the `match` the
                 // user wrote, resolved as the closure's own parameter.
-                let matched = Ident::new(&value.to_string(), value.span().located_at(span));
+                let mut matched = Ident::new(&value.to_string(), value.span().located_at(span))
+                    .into_token_stream();
+                if *in_some {
+                    matched = quote!(::core::option::Option::Some(#matched));
+                }
                 let scope = self.scope();
                 quote_spanned!(span=> #lift::apply_in(#scope, #label, (#scrutinee,), |(#value,)| match #matched { #arms }))
             }
