@@ -46,6 +46,20 @@ impl fmt::Debug for ArgNodes {
 /// One argument of a task: a handle, owned (`Lazy<T>`) or borrowed (`&Lazy<T>`). A borrowed
 /// handle is cloned here, one count on its node, which is what the caller would have paid to
 /// pass it owned; either way the task's input, and so its key, is the handle's node.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::task::{Op, task};
+/// use lazy_runtime::{Lazy, strict};
+///
+/// let (a, b) = (Lazy::new(3.0_f64), Lazy::new(4.0_f64));
+/// let hypot = |(a, b): (f64, f64)| a.hypot(b);
+/// let borrowed = task(Op::function("app::hypot"), (&a, &b), hypot);
+/// let owned = task(Op::function("app::hypot"), (a.clone(), b), hypot);
+/// assert_eq!(borrowed.key(), owned.key()); // one node
+/// assert!((strict(&borrowed) - 5.0).abs() < 1e-12);
+/// ```
 pub trait Arg {
     /// The value the task's function receives for this argument.
     type Value: Value;
