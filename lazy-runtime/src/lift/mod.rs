@@ -70,23 +70,6 @@ where
     apply(label, (value,), move |(value,)| convert(value))
 }
 
-/// A handle, owned or borrowed, turned into an owned one (a cheap clone).
-trait Handle<T> {
-    fn handle(self) -> Lazy<T>;
-}
-
-impl<T> Handle<T> for Lazy<T> {
-    fn handle(self) -> Lazy<T> {
-        self
-    }
-}
-
-impl<T> Handle<T> for &Lazy<T> {
-    fn handle(self) -> Lazy<T> {
-        self.clone()
-    }
-}
-
 macro_rules! binary_operators {
     ($($trait:ident $method:ident $elem:expr,)*) => {$(
         #[doc = concat!("`a ", stringify!($method), " b` as a node, keyed by the operand types.")]
@@ -136,7 +119,7 @@ macro_rules! binary_operators {
             type Output = Lazy<A::Output>;
 
             fn $method(self, rhs: $rhs) -> Lazy<A::Output> {
-                $method(self.handle(), rhs.handle())
+                $method(self.into_handle(), rhs.into_handle())
             }
         }
     };
