@@ -150,10 +150,12 @@ fn expand_task(function: &Function<'_>, op: &OpTokens<'_>) -> TokenStream {
         };
     }
     let cutoff = cutoff(function);
+    let dispatch = dispatch_traits(&CUTOFF_TRAITS);
     let op = op.build(&quote!(::core::any::type_name_of_val(&#body_fn #turbofish)));
     let body = user_braces(
         function,
         quote! {
+            #dispatch
             #[doc(hidden)]
             fn #body_fn #inner_generics (#(#inner_params),*) #output #where_clause #block
             #private::task_with_cutoff(
@@ -171,19 +173,34 @@ fn expand_task(function: &Function<'_>, op: &OpTokens<'_>) -> TokenStream {
 }
 
 /// Early cut-off for results that implement `PartialEq`, decided at compile time: the
-/// probe's `PartialEq` method is found before the fallback's (autoref specialization).
+/// probe's `PartialEq` method is found before the fallback's (autoref specialization). Its
+/// traits are imported with the others, by [`dispatch_traits`].
 fn cutoff(function: &Function<'_>) -> TokenStream {
     let private = paths::private();
     let output = function
         .output
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
-    quote! {
-        {
-            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
-            use #private::{CutoffByEq as _, NoCutoff as _};
-            (&#private::Probe::<#output>::new()).cutoff()
+    quote!((&#private::Probe::<#output>::new()).cutoff())
+}
+
+/// The traits of the cut-off probe, for [`dispatch_traits`].
+const CUTOFF_TRAITS: [&str; 2] = ["CutoffByEq", "NoCutoff"];
+
+/// The one lint suppression in generated code, at the top of the function's body: the
+/// traits whose methods are chosen at compile time, imported as `_` (which brings their
+/// methods into scope without naming anything the body could clash with). Each comes in a
+/// pair: a call's `ViaLazy`/`ViaPlain`, a constant's `ViaContent`/`ViaType`, a strict
+/// capture's `ByContent`/`ByIdentity`, the cut-off probe's `CutoffByEq`/`NoCutoff`; which
+/// of a pair a use resolves to is known only after type checking, so one may go unused.
+fn dispatch_traits(traits: &[&str]) -> Option<TokenStream> {
+    let lift = paths::lift();
+    (!traits.is_empty()).then(|| {
+        let traits = traits.iter().map(|t| Ident::new(t, Span::call_site()));
+        quote! {
+            #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+            use #lift::{#(#traits as _),*};
         }
-    }
+    })
 }
 
 /// The name each parameter's value is bound to: its own, or `__lazy_argN` for a pattern.
@@ -240,10 +257,12 @@ fn expand_method_task(function: &Function<'_>, op: &OpTokens<'_>) -> TokenStream
     let (key_params, key_args) = key_generics(&sig.generics, true);
     let outer = outer_signature(function);
     let cutoff = cutoff(function);
+    let dispatch = dispatch_traits(&CUTOFF_TRAITS);
     let op = op.build(&quote!(::core::any::type_name_of_val(&#key_fn::<#key_args>)));
     let body = user_braces(
         function,
         quote! {
+            #dispatch
             #[doc(hidden)]
             fn #key_fn<#key_params>() {}
             #private::task_with_cutoff(
@@ -298,12 +317,8 @@ fn expand_inline(
 ) -> TokenStream {
     let lazy = paths::lazy();
     let into_lazy = paths::into_lazy();
-    let lift = paths::lift();
     let ItemFn { attrs, vis, .. } = function.item;
     let outer = outer_signature(function);
-    // The one lint suppression in generated code: which dispatch traits a body's calls
-    // and constants (and a conditional's strict captures) resolve to is only known after
-    // type checking.
     let mut traits = Vec::new();
     if calls {
         traits.extend(["ViaContent", "ViaLazy", "ViaPlain", "ViaType"]);
@@ -311,13 +326,7 @@ fn expand_inline(
     if captures {
         traits.extend(["ByContent", "ByIdentity"]);
     }
-    let traits = traits.iter().map(|t| Ident::new(t, Span::call_site()));
-    let dispatch = (calls || captures).then(|| {
-        quote! {
-            #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
-            use #lift::{#(#traits as _),*};
-        }
-    });
+    let dispatch = dispatch_traits(&traits);
     let params = function.params.iter().filter_map(|p| {
         let (ident, ty) = (p.ident?, p.ty);
         Some(quote!(let #ident: #lazy<#ty> = #into_lazy::into_lazy(#ident);))

@@ -35,3 +35,9 @@ pub(crate) fn scope() -> Ident {
 pub(crate) fn instance_fn() -> Ident {
     Ident::new("__lazy_instance", Span::call_site())
 }
+
+/// The parameter of a one-input node's closure (`|value| value.x`), which reads well in the
+/// expansion and, being mixed-site, never meets a user's `value`.
+pub(crate) fn value() -> Ident {
+    local("value")
+}

@@ -231,6 +231,21 @@ fn inline_scopes() {
 }
 
 #[test]
+fn inline_match() {
+    check(
+        Macro::Autodask,
+        quote!(inline),
+        quote! {
+            fn span(pair: (i64, i64), n: i64) -> i64 {
+                let width = match pair { (0, hi) => hi, (lo, hi) => hi - lo };
+                match n { 0 => width, m => width * m }
+            }
+        },
+        &expect_file!["snapshots/inline_match.rs"],
+    );
+}
+
+#[test]
 fn inline_marker_enters_generic_functions() {
     check(
         Macro::Autodask,

@@ -155,7 +155,7 @@ pub fn graph<F: Force>(x: &F) -> Graph {
 pub mod __private {
     pub use crate::force::{Nodes, Values};
     pub use crate::lift;
-    pub use crate::lift::{Captures, CutoffByEq, NoCutoff, Probe, select, select_in};
+    pub use crate::lift::{Captures, Probe, select, select_in};
     pub use crate::op::MacroOp as Op;
     pub use crate::op::{Code, Persistence};
     pub use crate::spin::spin_task;

@@ -43,7 +43,50 @@ impl fmt::Debug for ArgNodes {
     }
 }
 
-/// The argument tuples a task accepts: `(Lazy<A>, Lazy<B>, ...)`, up to twelve.
+/// One argument of a task: a handle, owned (`Lazy<T>`) or borrowed (`&Lazy<T>`). A borrowed
+/// handle is cloned here, one count on its node, which is what the caller would have paid to
+/// pass it owned; either way the task's input, and so its key, is the handle's node.
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::task::{Op, task};
+/// use lazy_runtime::{Lazy, strict};
+///
+/// let (a, b) = (Lazy::new(3.0_f64), Lazy::new(4.0_f64));
+/// let hypot = |(a, b): (f64, f64)| a.hypot(b);
+/// let borrowed = task(Op::function("app::hypot"), (&a, &b), hypot);
+/// let owned = task(Op::function("app::hypot"), (a.clone(), b), hypot);
+/// assert_eq!(borrowed.key(), owned.key()); // one node
+/// assert!((strict(&borrowed) - 5.0).abs() < 1e-12);
+/// ```
+pub trait Arg {
+    /// The value the task's function receives for this argument.
+    type Value: Value;
+
+    /// The argument as an owned handle.
+    #[doc(hidden)]
+    fn into_handle(self) -> Lazy<Self::Value>;
+}
+
+impl<T: Value> Arg for Lazy<T> {
+    type Value = T;
+
+    fn into_handle(self) -> Lazy<T> {
+        self
+    }
+}
+
+impl<T: Value> Arg for &Lazy<T> {
+    type Value = T;
+
+    fn into_handle(self) -> Lazy<T> {
+        self.clone()
+    }
+}
+
+/// The argument tuples a task accepts: `(Lazy<A>, &Lazy<B>, ...)`, up to twelve, each
+/// element an [`Arg`].
 pub trait Args {
     /// The tuple of the arguments' values, which the task's function receives.
     type Values;
@@ -58,17 +101,18 @@ pub trait Args {
 
 macro_rules! impl_args {
     ($(($($t:ident $v:ident),*) => $inputs:expr;)*) => {$(
-        impl<$($t: Value),*> Args for ($(Lazy<$t>,)*) {
-            type Values = ($($t,)*);
+        impl<$($t: Arg),*> Args for ($($t,)*) {
+            type Values = ($($t::Value,)*);
 
             fn into_inputs(self) -> ArgNodes {
                 let ($($v,)*) = self;
+                $(let $v = $v.into_handle();)*
                 ArgNodes($inputs)
             }
 
             #[allow(clippy::unused_unit, reason = "the empty tuple is the zero-argument case")]
             fn values(_values: &mut Values) -> Self::Values {
-                $(let $v = _values.next_value::<$t>();)*
+                $(let $v = _values.next_value::<$t::Value>();)*
                 ($($v,)*)
             }
         }

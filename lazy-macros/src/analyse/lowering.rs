@@ -165,6 +165,10 @@ pub(crate) enum StepKind {
         scrutinee: Box<Step>,
         arms: proc_macro2::TokenStream,
         label: String,
+        /// Whether the value is matched as `Some(value)`, with arms to match: a binding's
+        /// `Some(pattern) => x, _ => unreachable!()`, whose fallback stays reachable (and
+        /// so lint-free) even where the pattern alone is irrefutable.
+        in_some: bool,
     },
     /// `{ let x = ..; x }`.
     Block(Block),

@@ -139,21 +139,29 @@ impl Analyser {
             );
         };
         tokens.next();
-        let rest: TokenStream = tokens.collect();
+        let rest: Vec<TokenTree> = tokens.collect();
         let arms = if binding {
+            // `pattern => name`, as `lower_arms` wrote it: the name is the last token, after
+            // the two of `=>`.
+            let pattern: TokenStream = rest[..rest.len().saturating_sub(3)]
+                .iter()
+                .cloned()
+                .collect();
+            let name = rest.last();
             quote! {
-                #rest,
-                #[allow(unreachable_patterns, reason = "the arm's pattern may be irrefutable")]
+                ::core::option::Option::Some(#pattern) => #name,
                 _ => ::core::unreachable!("lazy: internal error: a `match` arm built for another value"),
             }
         } else {
-            rest.clone()
+            rest.iter().cloned().collect()
         };
+        let rest: TokenStream = rest.into_iter().collect();
         let scrutinee = self.expr(&syn::parse_quote!(#matched))?;
         Ok(StepKind::Match {
             scrutinee: Box::new(scrutinee),
             arms,
             label: format!("match {{ {rest} }}"),
+            in_some: binding,
         })
     }
 }

@@ -23,7 +23,7 @@ impl Rewriter {
             label.extend([".", &call.method.to_string(), &turbofish]);
             label.push_str(&arguments_label(&call.args));
         }
-        let receiver = self.step(receiver);
+        let receiver = self.input(receiver);
         let mut inputs = Vec::new();
         let mut chain = hygiene::arg(0).to_token_stream();
         for call in calls {
@@ -32,14 +32,13 @@ impl Rewriter {
             chain = quote!(#chain.#method #turbofish(#(#args),*));
         }
         let captures = captures(calls.iter().flat_map(|c| &c.args));
-        let clone = paths::clone();
         let names = (0..=inputs.len()).map(hygiene::arg);
         let scope = self.scope();
         quote_spanned! {step.span=>
             #lift::apply_in(
                 #scope,
                 #label,
-                (#receiver, #(#inputs,)* #(#clone(&#captures),)*),
+                (#receiver, #(#inputs,)* #(&#captures,)*),
                 |(#(#names,)* #(#captures,)*)| #chain,
             )
         }
@@ -63,14 +62,13 @@ impl Rewriter {
         let mut inputs = Vec::new();
         let lowered = self.arguments(args, 0, &mut inputs);
         let captures = captures(args);
-        let clone = paths::clone();
         let names = (0..inputs.len()).map(hygiene::arg);
         let scope = self.scope();
         quote_spanned! {step.span=>
             #lift::apply_in(
                 #scope,
                 #label,
-                (#(#inputs,)* #(#clone(&#captures),)*),
+                (#(#inputs,)* #(&#captures,)*),
                 |(#(#names,)* #(#captures,)*)| #callee(#(#lowered),*),
             )
         }
@@ -88,7 +86,7 @@ impl Rewriter {
             .map(|arg| match arg {
                 Arg::Value(value) => {
                     let name = hygiene::arg(first + inputs.len());
-                    inputs.push(self.step(value));
+                    inputs.push(self.input(value));
                     name.to_token_stream()
                 }
                 Arg::Closure(closure) => closure.expr.to_token_stream(),

@@ -102,9 +102,8 @@ impl Rewriter {
                 op: Some(op),
                 value,
             } => {
-                let clone = paths::clone();
                 let value = self.step(value);
-                quote! { #target = #clone(&#target) #op #value; }
+                quote! { #target = &#target #op #value; }
             }
             Stmt::Item(item) => item.to_token_stream(),
             Stmt::Scoped(stmts) => {
@@ -134,12 +133,12 @@ impl Rewriter {
                 quote_spanned!(span=> #lazy::new(#expr))
             }
             StepKind::Binary { op, lhs, rhs } => {
-                let (lhs, rhs) = (self.operand(lhs), self.operand(rhs));
+                let (lhs, rhs) = (self.input(lhs), self.input(rhs));
                 quote! { #lhs #op #rhs }
             }
             StepKind::Compare { func, lhs, rhs } => {
                 let func = Ident::new(func, span);
-                let (lhs, rhs) = (self.step(lhs), self.step(rhs));
+                let (lhs, rhs) = (self.input(lhs), self.input(rhs));
                 quote_spanned!(span=> #lift::#func(#lhs, #rhs))
             }
             StepKind::Unary { op, operand } => self.unary(*op, operand),
@@ -150,7 +149,9 @@ impl Rewriter {
                 quote_spanned!(callee_span=> (&&#lift::Callee(#callee)).lazy_call((#(#args,)*)))
             }
             StepKind::InlineCall { callee, args } => {
-                let args = self.steps(args);
+                // Owned: `inline(f)` may enter a plain generic function (`fn twice<T>(x: T)`),
+                // which a borrowed handle would instantiate at `&Lazy<_>`.
+                let args: Vec<TokenStream> = args.iter().map(|arg| self.step(arg)).collect();
                 quote! { #callee(#(#args),*) }
             }
             StepKind::CallWithClosures { callee, args } => {
@@ -159,24 +160,24 @@ impl Rewriter {
             StepKind::Method { receiver, calls } => self.method(step, receiver, calls),
             StepKind::Field { base, member } => self.field(step, base, member),
             StepKind::Index { base, index } => {
-                let (base, index) = (self.step(base), self.step(index));
+                let (base, index) = (self.input(base), self.input(index));
                 quote_spanned!(span=> #lift::index(#base, #index))
             }
             StepKind::Tuple(items) => {
-                let items = self.steps(items);
+                let items = self.inputs(items);
                 quote_spanned!(span=> #lift::tuple((#(#items,)*)))
             }
             StepKind::Array(items) => {
-                let items = self.steps(items);
+                let items = self.inputs(items);
                 quote_spanned!(span=> #lift::array((#(#items,)*)))
             }
             StepKind::Repeat { item, len } => self.repeat(step, item, len),
             StepKind::Vec(items) => {
-                let items = self.steps(items);
+                let items = self.inputs(items);
                 quote_spanned!(span=> #lift::vec((#(#items,)*)))
             }
             StepKind::VecRepeat { item, count } => {
-                let (item, count) = (self.step(item), self.step(count));
+                let (item, count) = (self.input(item), self.input(count));
                 quote_spanned!(span=> #lift::vec_repeat(#item, #count))
             }
             StepKind::Struct { path, fields, rest } => {
@@ -187,12 +188,17 @@ impl Rewriter {
                 scrutinee,
                 arms,
                 label,
+                in_some,
             } => {
-                let scrutinee = self.step(scrutinee);
+                let scrutinee = self.input(scrutinee);
                 let value = hygiene::arg(0);
                 // rustc points a missing arm (E0004) at the matched value: the `match` the
                 // user wrote, resolved as the closure's own parameter.
-                let matched = Ident::new(&value.to_string(), value.span().located_at(span));
+                let mut matched = Ident::new(&value.to_string(), value.span().located_at(span))
+                    .into_token_stream();
+                if *in_some {
+                    matched = quote!(::core::option::Option::Some(#matched));
+                }
                 let scope = self.scope();
                 quote_spanned!(span=> #lift::apply_in(#scope, #label, (#scrutinee,), |(#value,)| match #matched { #arms }))
             }
@@ -226,9 +232,8 @@ impl Rewriter {
         label: &str,
     ) -> TokenStream {
         let private = paths::private();
-        let clone = paths::clone();
         let scope = self.scope();
-        let cond = self.step(cond);
+        let cond = self.input(cond);
         let (then, otherwise) = (self.step(then), self.step(otherwise));
         let lift = paths::lift();
         // Strict captures first, in the probe that keys them by content where it can.
@@ -243,9 +248,9 @@ impl Rewriter {
             .map(|c| {
                 let ident = &c.ident;
                 if c.strict {
-                    quote!((&&#lift::Strict(#clone(&#ident))).capture())
+                    quote!((&&#lift::Strict(&#ident)).capture())
                 } else {
-                    quote!(#clone(&#ident))
+                    quote!(&#ident)
                 }
             })
             .collect();
@@ -285,7 +290,7 @@ impl Rewriter {
 
     /// `!a`, `-a`: the operator impls on `Lazy`.
     fn unary(&mut self, op: UnOp, operand: &Step) -> TokenStream {
-        let operand = self.operand(operand);
+        let operand = self.input(operand);
         match op {
             UnOp::Not(not) => quote! { #not #operand },
             UnOp::Neg(minus) => quote! { #minus #operand },
@@ -297,16 +302,16 @@ impl Rewriter {
     fn field(&mut self, step: &Step, base: &Step, member: &Member) -> TokenStream {
         let lift = paths::lift();
         let label = format!(".{}", member_name(member));
-        let base = self.step(base);
-        let value = hygiene::arg(0);
+        let base = self.input(base);
+        let value = hygiene::value();
         let scope = self.scope();
-        quote_spanned!(step.span=> #lift::apply_in(#scope, #label, (#base,), |(#value,)| #value.#member))
+        quote_spanned!(step.span=> #lift::field(#scope, #label, #base, |#value| #value.#member))
     }
 
     /// `[a; N]`: the length is a const generic argument.
     fn repeat(&mut self, step: &Step, item: &Step, len: &syn::Expr) -> TokenStream {
         let lift = paths::lift();
-        let item = self.step(item);
+        let item = self.input(item);
         // A const argument needs braces unless it is a literal or a name.
         let len = match len {
             syn::Expr::Lit(_) | syn::Expr::Path(_) => len.to_token_stream(),
@@ -336,13 +341,13 @@ impl Rewriter {
             compact(&path.to_token_stream()),
             names.join(", ")
         );
-        let values: Vec<TokenStream> = fields.iter().map(|(_, step)| self.step(step)).collect();
+        let values: Vec<TokenStream> = fields.iter().map(|(_, step)| self.input(step)).collect();
         let bindings: Vec<Ident> = (0..values.len()).map(hygiene::arg).collect();
         let members = fields.iter().map(|(member, _)| member);
         let (rest_value, rest_binding, rest_expr) = match rest {
             Some(rest) => {
                 let binding = hygiene::arg(values.len());
-                let value = self.step(rest);
+                let value = self.input(rest);
                 (
                     Some(quote!(#value,)),
                     Some(quote!(#binding,)),
@@ -364,14 +369,15 @@ impl Rewriter {
     fn cast(&mut self, step: &Step, value: &Step, ty: &syn::Type) -> TokenStream {
         let lift = paths::lift();
         let label = format!("as {}", compact(&ty.to_token_stream()));
-        let value = self.step(value);
-        let binding = hygiene::arg(0);
-        quote_spanned!(step.span=> #lift::apply(#label, (#value,), |(#binding,)| #binding as #ty))
+        let value = self.input(value);
+        let binding = hygiene::value();
+        quote_spanned!(step.span=> #lift::cast(#label, #value, |#binding| #binding as #ty))
     }
 
-    /// An operator operand: a local is borrowed (`&a + &b`, implemented on `&Lazy`) rather
-    /// than cloned; anything else is already an owned temporary.
-    fn operand(&mut self, step: &Step) -> TokenStream {
+    /// An operator operand or a node's input: a local is borrowed (`&a + &b` and
+    /// `lift::index(&xs, &i)`, since operators and the runtime's argument tuples take
+    /// `&Lazy`) rather than cloned; anything else is already an owned temporary.
+    pub(super) fn input(&mut self, step: &Step) -> TokenStream {
         match &step.kind {
             StepKind::Local(ident) => quote_spanned!(step.span=> &#ident),
             _ => self.step(step),
@@ -394,8 +400,8 @@ impl Rewriter {
         }
     }
 
-    fn steps(&mut self, steps: &[Step]) -> Vec<TokenStream> {
-        steps.iter().map(|s| self.step(s)).collect()
+    fn inputs(&mut self, steps: &[Step]) -> Vec<TokenStream> {
+        steps.iter().map(|s| self.input(s)).collect()
     }
 }
 

@@ -11,6 +11,8 @@
 //
 // Expansion:
 fn total(xs: impl ::lazy::IntoLazy<Vec<i64>>) -> ::lazy::Lazy<i64> {
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{CutoffByEq as _, NoCutoff as _};
     #[doc(hidden)]
     fn __lazy_body(xs: Vec<i64>) -> i64 {
         let mut sum = 0;
@@ -30,10 +32,6 @@ fn total(xs: impl ::lazy::IntoLazy<Vec<i64>>) -> ::lazy::Lazy<i64> {
         ),
         (::lazy::IntoLazy::into_lazy(xs),),
         |(xs,)| __lazy_body(xs),
-        {
-            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
-            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
-            (&::lazy::__private::Probe::<i64>::new()).cutoff()
-        },
+        (&::lazy::__private::Probe::<i64>::new()).cutoff(),
     )
 }

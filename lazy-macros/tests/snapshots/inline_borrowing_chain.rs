@@ -19,13 +19,13 @@ fn total(
     ::lazy::__private::lift::apply_in(
         __lazy_scope,
         ".iter().count()",
-        (::core::clone::Clone::clone(&xs),),
+        (&xs,),
         |(__lazy_0,)| __lazy_0.iter().count(),
     )
         + ::lazy::__private::lift::apply_in(
             __lazy_scope,
             ".trim().len()",
-            (::core::clone::Clone::clone(&s),),
+            (&s,),
             |(__lazy_0,)| __lazy_0.trim().len(),
         )
 }

@@ -21,11 +21,7 @@ fn shifted(
     ::lazy::__private::lift::apply_in(
         __lazy_scope,
         ".iter().map(|x| x + k #81486a4d544ab53d).filter(|&y| y < limit #4a22a4eeaec21fa5).collect()",
-        (
-            ::core::clone::Clone::clone(&xs),
-            ::core::clone::Clone::clone(&k),
-            ::core::clone::Clone::clone(&limit),
-        ),
+        (&xs, &k, &limit),
         |(__lazy_0, k, limit)| {
             __lazy_0.iter().map(|x| x + k).filter(|&y| y < limit).collect()
         },

@@ -35,74 +35,43 @@ fn shapes(
         __lazy_scope,
         ".sqrt()",
         (
-            (::lazy::__private::lift::apply_in(
-                __lazy_scope,
-                ".x",
-                (::core::clone::Clone::clone(&p),),
-                |(__lazy_0,)| __lazy_0.x,
-            )
-                * ::lazy::__private::lift::apply_in(
-                    __lazy_scope,
-                    ".x",
-                    (::core::clone::Clone::clone(&p),),
-                    |(__lazy_0,)| __lazy_0.x,
-                )
-                + ::lazy::__private::lift::apply_in(
-                    __lazy_scope,
-                    ".y",
-                    (::core::clone::Clone::clone(&p),),
-                    |(__lazy_0,)| __lazy_0.y,
-                )
-                    * ::lazy::__private::lift::apply_in(
+            (::lazy::__private::lift::field(__lazy_scope, ".x", &p, |value| value.x)
+                * ::lazy::__private::lift::field(__lazy_scope, ".x", &p, |value| value.x)
+                + ::lazy::__private::lift::field(__lazy_scope, ".y", &p, |value| value.y)
+                    * ::lazy::__private::lift::field(
                         __lazy_scope,
                         ".y",
-                        (::core::clone::Clone::clone(&p),),
-                        |(__lazy_0,)| __lazy_0.y,
+                        &p,
+                        |value| value.y,
                     )),
         ),
         |(__lazy_0,)| __lazy_0.sqrt(),
     );
-    let first = ::lazy::__private::lift::apply(
+    let first = ::lazy::__private::lift::cast(
         "as f64",
-        (
-            ::lazy::__private::lift::index(
-                ::core::clone::Clone::clone(&xs),
-                ::lazy::Lazy::new(0),
-            ),
-        ),
-        |(__lazy_0,)| __lazy_0 as f64,
+        ::lazy::__private::lift::index(&xs, ::lazy::Lazy::new(0)),
+        |value| value as f64,
     );
     let q = ::lazy::__private::lift::apply_in(
         __lazy_scope,
         "Point { x, y }",
-        (
-            -::lazy::__private::lift::apply_in(
-                __lazy_scope,
-                ".x",
-                (::core::clone::Clone::clone(&p),),
-                |(__lazy_0,)| __lazy_0.x,
-            ),
-            ::core::clone::Clone::clone(&d),
-        ),
+        (-::lazy::__private::lift::field(__lazy_scope, ".x", &p, |value| value.x), &d),
         |(__lazy_0, __lazy_1)| Point { x: __lazy_0, y: __lazy_1 },
     );
     let picked = ::lazy::__private::select_in(
         __lazy_scope,
         "{ first } else { d / 2.0 }",
         ::lazy::__private::lift::and(
-            ::core::clone::Clone::clone(&flag),
-            ::lazy::__private::lift::gt(
-                ::core::clone::Clone::clone(&n),
-                ::lazy::Lazy::new(2),
-            ),
+            &flag,
+            ::lazy::__private::lift::gt(&n, ::lazy::Lazy::new(2)),
         ),
         (),
-        (::core::clone::Clone::clone(&first), ::core::clone::Clone::clone(&d)),
+        (&first, &d),
         move |(), (first, _)| { ::core::clone::Clone::clone(&first) },
         move |(), (_, d)| { &d / ::lazy::Lazy::new(2.0) },
     );
     let mut total = ::core::clone::Clone::clone(&picked);
-    total = ::core::clone::Clone::clone(&total)
+    total = &total
         + ::lazy::__private::lift::index(
             ::lazy::__private::lift::vec((
                 ::lazy::Lazy::new(1.0),
@@ -110,19 +79,14 @@ fn shapes(
             )),
             &n % ::lazy::Lazy::new(2),
         );
-    let pair = ::lazy::__private::lift::array((
-        ::core::clone::Clone::clone(&total),
-        ::core::clone::Clone::clone(&picked),
-    ));
+    let pair = ::lazy::__private::lift::array((&total, &picked));
     ::lazy::__private::lift::tuple((
-        ::lazy::__private::lift::index(
-            ::core::clone::Clone::clone(&pair),
-            ::lazy::Lazy::new(1),
-        ) - (&&::lazy::__private::lift::Callee(norm)).lazy_call((&q,)),
+        ::lazy::__private::lift::index(&pair, ::lazy::Lazy::new(1))
+            - (&&::lazy::__private::lift::Callee(norm)).lazy_call((&q,)),
         ::lazy::__private::lift::apply_in(
             __lazy_scope,
             "Point { x, .. }",
-            (::core::clone::Clone::clone(&total), ::core::clone::Clone::clone(&q)),
+            (&total, &q),
             |(__lazy_0, __lazy_1)| Point { x: __lazy_0, ..__lazy_1 },
         ),
     ))

@@ -29,7 +29,7 @@ fn widths<T: Width + ::lazy::__private::Value, const N: usize>(
     let own = ::lazy::__private::lift::apply_in(
         __lazy_scope,
         ".width()",
-        (::core::clone::Clone::clone(&x),),
+        (&x,),
         |(__lazy_0,)| __lazy_0.width(),
     );
     let other = {
@@ -37,7 +37,7 @@ fn widths<T: Width + ::lazy::__private::Value, const N: usize>(
         ::lazy::__private::lift::apply_in(
             __lazy_scope.in_block(1),
             ".twist()",
-            (::core::clone::Clone::clone(&x),),
+            (&x,),
             |(__lazy_0,)| __lazy_0.twist(),
         )
     };

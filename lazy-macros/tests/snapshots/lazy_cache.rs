@@ -9,6 +9,8 @@
 // Expansion:
 /// Loads, once per program version.
 pub fn load(n: impl ::lazy::IntoLazy<u64>) -> ::lazy::Lazy<Vec<f64>> {
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{CutoffByEq as _, NoCutoff as _};
     #[doc(hidden)]
     fn __lazy_body(n: u64) -> Vec<f64> {
         (0..n).map(|i| i as f64).collect()
@@ -25,10 +27,6 @@ pub fn load(n: impl ::lazy::IntoLazy<u64>) -> ::lazy::Lazy<Vec<f64>> {
             .persisted::<Vec<f64>>(::lazy::__private::Persistence::Auto),
         (::lazy::IntoLazy::into_lazy(n),),
         |(n,)| __lazy_body(n),
-        {
-            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
-            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
-            (&::lazy::__private::Probe::<Vec<f64>>::new()).cutoff()
-        },
+        (&::lazy::__private::Probe::<Vec<f64>>::new()).cutoff(),
     )
 }

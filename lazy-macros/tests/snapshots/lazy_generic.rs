@@ -9,6 +9,8 @@
 fn square<T: ::core::ops::Mul<Output = T> + Copy + ::lazy::__private::Value>(
     x: impl ::lazy::IntoLazy<T>,
 ) -> ::lazy::Lazy<T> {
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{CutoffByEq as _, NoCutoff as _};
     #[doc(hidden)]
     fn __lazy_body<T: ::core::ops::Mul<Output = T> + Copy>(x: T) -> T {
         x * x
@@ -24,10 +26,6 @@ fn square<T: ::core::ops::Mul<Output = T> + Copy + ::lazy::__private::Value>(
         ),
         (::lazy::IntoLazy::into_lazy(x),),
         |(x,)| __lazy_body::<T>(x),
-        {
-            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
-            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
-            (&::lazy::__private::Probe::<T>::new()).cutoff()
-        },
+        (&::lazy::__private::Probe::<T>::new()).cutoff(),
     )
 }

@@ -7,6 +7,8 @@
 //
 // Expansion:
 fn log(message: impl ::lazy::IntoLazy<String>) -> ::lazy::Lazy<()> {
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{CutoffByEq as _, NoCutoff as _};
     #[doc(hidden)]
     fn __lazy_body(message: String) {
         eprintln!("{message}")
@@ -15,10 +17,6 @@ fn log(message: impl ::lazy::IntoLazy<String>) -> ::lazy::Lazy<()> {
         ::lazy::__private::Op::impure(::core::any::type_name_of_val(&__lazy_body)),
         (::lazy::IntoLazy::into_lazy(message),),
         |(message,)| __lazy_body(message),
-        {
-            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
-            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
-            (&::lazy::__private::Probe::<()>::new()).cutoff()
-        },
+        (&::lazy::__private::Probe::<()>::new()).cutoff(),
     )
 }

@@ -8,6 +8,8 @@
 //
 // Expansion:
 fn scaled<const N: usize>(self, k: impl ::lazy::IntoLazy<f64>) -> ::lazy::Lazy<Self> {
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{CutoffByEq as _, NoCutoff as _};
     #[doc(hidden)]
     fn __lazy_body<__LazySelf: ?::core::marker::Sized, const N: usize>() {}
     ::lazy::__private::task_with_cutoff(
@@ -24,10 +26,6 @@ fn scaled<const N: usize>(self, k: impl ::lazy::IntoLazy<f64>) -> ::lazy::Lazy<S
             __lazy_self.0 *= k * N as f64;
             __lazy_self
         },
-        {
-            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
-            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
-            (&::lazy::__private::Probe::<Self>::new()).cutoff()
-        },
+        (&::lazy::__private::Probe::<Self>::new()).cutoff(),
     )
 }

@@ -12,6 +12,8 @@ pub fn mul(
     x: impl ::lazy::IntoLazy<i64>,
     y: impl ::lazy::IntoLazy<i64>,
 ) -> ::lazy::Lazy<i64> {
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{CutoffByEq as _, NoCutoff as _};
     #[doc(hidden)]
     fn __lazy_body(x: i64, y: i64) -> i64 {
         x * y
@@ -27,10 +29,6 @@ pub fn mul(
         ),
         (::lazy::IntoLazy::into_lazy(x), ::lazy::IntoLazy::into_lazy(y)),
         |(x, y)| __lazy_body(x, y),
-        {
-            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
-            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
-            (&::lazy::__private::Probe::<i64>::new()).cutoff()
-        },
+        (&::lazy::__private::Probe::<i64>::new()).cutoff(),
     )
 }

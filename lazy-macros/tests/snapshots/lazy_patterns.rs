@@ -11,6 +11,8 @@ fn area(
     __lazy_0: impl ::lazy::IntoLazy<(f64, f64)>,
     scale: impl ::lazy::IntoLazy<f64>,
 ) -> ::lazy::Lazy<f64> {
+    #[allow(unused_imports, reason = "dispatch picks one trait of each pair per use")]
+    use ::lazy::__private::lift::{CutoffByEq as _, NoCutoff as _};
     #[doc(hidden)]
     fn __lazy_body((w, h): (f64, f64), mut scale: f64) -> f64 {
         scale *= 2.0;
@@ -27,10 +29,6 @@ fn area(
         ),
         (::lazy::IntoLazy::into_lazy(__lazy_0), ::lazy::IntoLazy::into_lazy(scale)),
         |(__lazy_0, scale)| __lazy_body(__lazy_0, scale),
-        {
-            #[allow(unused_imports, reason = "the probe picks one trait of the pair")]
-            use ::lazy::__private::{CutoffByEq as _, NoCutoff as _};
-            (&::lazy::__private::Probe::<f64>::new()).cutoff()
-        },
+        (&::lazy::__private::Probe::<f64>::new()).cutoff(),
     )
 }

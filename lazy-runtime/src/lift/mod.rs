@@ -21,16 +21,18 @@ mod force_into;
 mod plain;
 mod scope;
 mod select;
+#[cfg(test)]
+mod test;
 
 use std::any::type_name;
 use std::ops;
 use std::sync::Arc;
 
 pub use calls::{Callee, Constant, ViaContent, ViaLazy, ViaPlain, ViaType};
-pub use scope::{Scope, apply_in};
+pub use scope::{Scope, apply_in, field};
 pub use select::{
-    ByContent, ByIdentity, CaptureNodes, Captured, Captures, CutoffByEq, Keyed, NoCutoff, Opaque,
-    Probe, Strict, select, select_in,
+    ByContent, ByIdentity, CaptureNodes, Captured, Captures, CutoffByEq, IntoCaptures, Keyed,
+    NoCutoff, Opaque, Probe, Strict, select, select_in,
 };
 
 #[allow(
@@ -40,7 +42,7 @@ pub use select::{
 use crate::elementwise::ElemOp;
 use crate::graph::{Erased, InputValues};
 use crate::lazy::{Lazy, Value, take};
-use crate::task::{Args, Op, task, task_erased};
+use crate::task::{Arg, Args, Op, task, task_erased};
 
 /// A cast (or any operation the types alone decide): `f` applied to the values of `args`,
 /// keyed by `label` with the input and output types (never by `f`'s closure type).
@@ -58,21 +60,16 @@ where
     )
 }
 
-/// A handle, owned or borrowed, turned into an owned one (a cheap clone).
-trait Handle<T> {
-    fn handle(self) -> Lazy<T>;
-}
-
-impl<T> Handle<T> for Lazy<T> {
-    fn handle(self) -> Lazy<T> {
-        self
-    }
-}
-
-impl<T> Handle<T> for &Lazy<T> {
-    fn handle(self) -> Lazy<T> {
-        self.clone()
-    }
+/// A cast, `value as T`: the node [`apply`] builds for `(value,)` and
+/// `|(value,)| convert(value)`, in one line of generated code.
+#[must_use]
+pub fn cast<V, R, F>(label: &'static str, value: V, convert: F) -> Lazy<R>
+where
+    V: Arg,
+    R: Value,
+    F: Fn(V::Value) -> R + Send + Sync + 'static,
+{
+    apply(label, (value,), move |(value,)| convert(value))
 }
 
 macro_rules! binary_operators {
@@ -124,7 +121,7 @@ macro_rules! binary_operators {
             type Output = Lazy<A::Output>;
 
             fn $method(self, rhs: $rhs) -> Lazy<A::Output> {
-                $method(self.handle(), rhs.handle())
+                $method(self.into_handle(), rhs.into_handle())
             }
         }
     };
@@ -193,12 +190,14 @@ macro_rules! comparisons {
     ($($name:ident $trait:ident $op:tt,)*) => {$(
         #[doc = concat!("`a ", stringify!($op), " b` as a node (comparison operators cannot be overloaded to return a `Lazy<bool>`).")]
         #[must_use]
-        pub fn $name<A, B>(a: Lazy<A>, b: Lazy<B>) -> Lazy<bool>
+        pub fn $name<A, B>(a: A, b: B) -> Lazy<bool>
         where
-            A: $trait<B> + Value,
-            B: Value,
+            A: Arg,
+            B: Arg,
+            A::Value: $trait<B::Value>,
         {
-            task(Op::labelled(stringify!($name), type_name::<(A, B)>()), (a, b), |(a, b)| a $op b)
+            let op = Op::labelled(stringify!($name), type_name::<(A::Value, B::Value)>());
+            task(op, (a, b), |(a, b)| a $op b)
         }
     )*};
 }
@@ -214,26 +213,27 @@ comparisons! {
 
 /// `a && b`: `b` runs only if `a` is true.
 #[must_use]
-pub fn and(a: Lazy<bool>, b: Lazy<bool>) -> Lazy<bool> {
-    select(a, b, Lazy::new(false))
+pub fn and(a: impl Arg<Value = bool>, b: impl Arg<Value = bool>) -> Lazy<bool> {
+    select(a.into_handle(), b.into_handle(), Lazy::new(false))
 }
 
 /// `a || b`: `b` runs only if `a` is false.
 #[must_use]
-pub fn or(a: Lazy<bool>, b: Lazy<bool>) -> Lazy<bool> {
-    select(a, Lazy::new(true), b)
+pub fn or(a: impl Arg<Value = bool>, b: impl Arg<Value = bool>) -> Lazy<bool> {
+    select(a.into_handle(), Lazy::new(true), b.into_handle())
 }
 
 /// `c[i]` as a node; the element is cloned out of the collection.
 #[must_use]
-pub fn index<C, I>(c: Lazy<C>, i: Lazy<I>) -> Lazy<C::Output>
+pub fn index<C, I>(c: C, i: I) -> Lazy<<C::Value as ops::Index<I::Value>>::Output>
 where
-    C: ops::Index<I> + Value,
-    I: Value,
-    C::Output: Value + Sized,
+    C: Arg,
+    I: Arg,
+    C::Value: ops::Index<I::Value>,
+    <C::Value as ops::Index<I::Value>>::Output: Value + Sized,
 {
     task(
-        Op::labelled("index", type_name::<(C, I)>()),
+        Op::labelled("index", type_name::<(C::Value, I::Value)>()),
         (c, i),
         |(c, i)| c[i].clone(),
     )
@@ -253,29 +253,32 @@ where
     )
 }
 
-/// Tuples of same-typed nodes, which array literals and `vec![...]` are built from.
-pub trait Elements: Args + 'static {
+/// The values of tuples of same-typed nodes, which array literals and `vec![...]` are built
+/// from. Implemented on the values rather than on the argument tuples, so that the tasks'
+/// functions name only value types, which are `'static`, and the arguments may be borrowed.
+pub trait Elements: Value {
     /// The element type.
     type Item: Value;
-    /// `[Item; N]` for a tuple of `N` nodes.
+    /// `[Item; N]` for a tuple of `N` values.
     type Array: Value;
 
     #[doc(hidden)]
-    fn to_array(values: Self::Values) -> Self::Array;
+    fn to_array(self) -> Self::Array;
 }
 
 macro_rules! elements {
     ($(($n:literal $($v:ident)+))*) => {$(
-        impl<T: Value> Elements for ($(elements!(@lazy $v),)+) {
+        impl<T: Value> Elements for ($(elements!(@item $v),)+) {
             type Item = T;
             type Array = [T; $n];
 
-            fn to_array(($($v,)+): Self::Values) -> [T; $n] {
+            fn to_array(self) -> [T; $n] {
+                let ($($v,)+) = self;
                 [$($v),+]
             }
         }
     )*};
-    (@lazy $v:ident) => { Lazy<T> };
+    (@item $v:ident) => { T };
 }
 
 elements! {
@@ -295,32 +298,38 @@ elements! {
 
 /// `[a, b, ...]` as a node.
 #[must_use]
-pub fn array<E: Elements>(items: E) -> Lazy<E::Array> {
+pub fn array<A>(items: A) -> Lazy<<A::Values as Elements>::Array>
+where
+    A: Args,
+    A::Values: Elements,
+{
     task(
-        Op::labelled("array", type_name::<E::Array>()),
+        Op::labelled("array", type_name::<<A::Values as Elements>::Array>()),
         items,
-        E::to_array,
+        Elements::to_array,
     )
 }
 
 /// `vec![a, b, ...]` as a node.
 #[must_use]
-pub fn vec<E: Elements>(items: E) -> Lazy<Vec<E::Item>>
+pub fn vec<A>(items: A) -> Lazy<Vec<<A::Values as Elements>::Item>>
 where
-    E::Array: IntoIterator<Item = E::Item>,
+    A: Args,
+    A::Values: Elements,
+    <A::Values as Elements>::Array: IntoIterator<Item = <A::Values as Elements>::Item>,
 {
     task(
-        Op::labelled("vec", type_name::<Vec<E::Item>>()),
+        Op::labelled("vec", type_name::<Vec<<A::Values as Elements>::Item>>()),
         items,
-        |values| E::to_array(values).into_iter().collect(),
+        |values: A::Values| values.to_array().into_iter().collect(),
     )
 }
 
 /// `[a; N]` as a node.
 #[must_use]
-pub fn repeat<T: Value, const N: usize>(item: Lazy<T>) -> Lazy<[T; N]> {
+pub fn repeat<A: Arg, const N: usize>(item: A) -> Lazy<[A::Value; N]> {
     task(
-        Op::labelled("repeat", type_name::<[T; N]>()),
+        Op::labelled("repeat", type_name::<[A::Value; N]>()),
         (item,),
         |(item,)| std::array::from_fn(|_| item.clone()),
     )
@@ -328,9 +337,13 @@ pub fn repeat<T: Value, const N: usize>(item: Lazy<T>) -> Lazy<[T; N]> {
 
 /// `vec![a; n]` as a node.
 #[must_use]
-pub fn vec_repeat<T: Value>(item: Lazy<T>, count: Lazy<usize>) -> Lazy<Vec<T>> {
+pub fn vec_repeat<A, N>(item: A, count: N) -> Lazy<Vec<A::Value>>
+where
+    A: Arg,
+    N: Arg<Value = usize>,
+{
     task(
-        Op::labelled("vec_repeat", type_name::<Vec<T>>()),
+        Op::labelled("vec_repeat", type_name::<Vec<A::Value>>()),
         (item, count),
         |(item, count)| vec![item; count],
     )

@@ -9,8 +9,9 @@
 
 use std::ops;
 
-use super::{Handle, add, bitand, bitor, bitxor, div, mul, rem, shl, shr, sub};
+use super::{add, bitand, bitor, bitxor, div, mul, rem, shl, shr, sub};
 use crate::lazy::Lazy;
+use crate::task::Arg;
 
 macro_rules! with_plain {
     ($($ty:ty),* ; $ops:tt) => {$(
@@ -29,7 +30,7 @@ macro_rules! with_plain {
             type Output = Lazy<$ty>;
 
             fn $method(self, rhs: $ty) -> Lazy<$ty> {
-                $method(self.handle(), Lazy::new(rhs))
+                $method(self.into_handle(), Lazy::new(rhs))
             }
         }
 
@@ -45,7 +46,7 @@ macro_rules! with_plain {
             type Output = Lazy<$ty>;
 
             fn $method(self, rhs: &Lazy<$ty>) -> Lazy<$ty> {
-                $method(Lazy::new(self), rhs.handle())
+                $method(Lazy::new(self), rhs.into_handle())
             }
         }
     )*};

@@ -4,7 +4,7 @@
 use std::any::type_name;
 
 use crate::lazy::{Lazy, Value};
-use crate::task::{Args, Op, task};
+use crate::task::{Arg, Args, Op, task};
 
 /// Where a method call, field access or struct literal was written, which decides what its
 /// names resolve to: the traits in scope (the module's `use`s, `use` items in the body, the
@@ -184,7 +184,39 @@ where
     R: Value,
     F: Fn(A::Values) -> R + Send + Sync + 'static,
 {
-    let (signature, closure) = (type_name::<fn(A::Values) -> R>(), type_name::<F>());
+    let names = (type_name::<fn(A::Values) -> R>(), type_name::<F>());
+    scoped(scope, label, names, args, f)
+}
+
+/// A field read, `base.x`: the node [`apply_in`] builds for `(base,)` and
+/// `|(value,)| read(value)`, in one line of generated code. `read`'s type names the
+/// function it is written in, as the closure passed to `apply_in` would.
+#[must_use]
+pub fn field<B, R, F>(scope: Scope, label: &'static str, base: B, read: F) -> Lazy<R>
+where
+    B: Arg,
+    R: Value,
+    F: Fn(B::Value) -> R + Send + Sync + 'static,
+{
+    let names = (type_name::<fn((B::Value,)) -> R>(), type_name::<F>());
+    scoped(scope, label, names, (base,), move |(value,)| read(value))
+}
+
+/// The node of an operation written in `scope`, whose signature and closure type names are
+/// `signature` and `closure`.
+fn scoped<A, R, F>(
+    scope: Scope,
+    label: &'static str,
+    (signature, closure): (&'static str, &'static str),
+    args: A,
+    f: F,
+) -> Lazy<R>
+where
+    A: Args,
+    A::Values: 'static,
+    R: Value,
+    F: Fn(A::Values) -> R + Send + Sync + 'static,
+{
     let op = Op::scoped(scope.parts(label, signature, closure), || {
         format!("{label}<{signature}> in {}", scope.describe(closure))
     });

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::scope::Scope;
 use crate::graph::{Compute, InputValues, Inputs, Node, TaskInput};
 use crate::lazy::{Lazy, Value, take};
-use crate::task::{Op, add_node, many};
+use crate::task::{Arg, Op, add_node, many};
 
 /// Compile-time choice of an equality test for early cut-off: `(&Probe::<T>::new()).cutoff()`
 /// is `Some` when `T: PartialEq` and `None` otherwise (autoref specialization: the
@@ -151,10 +151,10 @@ impl<T: Value> Captures for Lazy<T> {
 }
 
 /// A capture that the condition reads too: see [`Captures`]. Generated code makes one with
-/// `(&&Strict(x)).capture()`, which finds [`ByContent`] for a type with a fingerprint
+/// `(&&Strict(&x)).capture()`, which finds [`ByContent`] for a type with a fingerprint
 /// (the branch gets a content-keyed leaf) and [`ByIdentity`] otherwise (an opaque leaf).
 #[derive(Debug)]
-pub struct Strict<T>(pub Lazy<T>);
+pub struct Strict<'a, T>(pub &'a Lazy<T>);
 
 /// A strict capture keyed by content.
 #[derive(Debug)]
@@ -170,7 +170,7 @@ pub trait ByContent<T> {
     fn capture(&self) -> Keyed<T>;
 }
 
-impl<T: crate::Fingerprint + Value> ByContent<T> for &Strict<T> {
+impl<T: crate::Fingerprint + Value> ByContent<T> for &Strict<'_, T> {
     fn capture(&self) -> Keyed<T> {
         Keyed(self.0.clone())
     }
@@ -182,9 +182,53 @@ pub trait ByIdentity<T> {
     fn capture(&self) -> Opaque<T>;
 }
 
-impl<T: Value> ByIdentity<T> for Strict<T> {
+impl<T: Value> ByIdentity<T> for Strict<'_, T> {
     fn capture(&self) -> Opaque<T> {
         Opaque(self.0.clone())
+    }
+}
+
+/// What generated code hands a conditional as its captures: [`Captures`], or handles
+/// borrowed from the body's locals (`(&a, &b)`), which become captures by a clone each,
+/// what passing them owned would have cost. The conditional's key names the captures, so
+/// borrowed and owned handles build the same node.
+pub trait IntoCaptures {
+    /// The captures.
+    type Captures: Captures;
+
+    #[doc(hidden)]
+    fn into_captures(self) -> Self::Captures;
+}
+
+impl<T: Value> IntoCaptures for Lazy<T> {
+    type Captures = Lazy<T>;
+
+    fn into_captures(self) -> Lazy<T> {
+        self
+    }
+}
+
+impl<T: Value> IntoCaptures for &Lazy<T> {
+    type Captures = Lazy<T>;
+
+    fn into_captures(self) -> Lazy<T> {
+        self.clone()
+    }
+}
+
+impl<T: crate::Fingerprint + Value> IntoCaptures for Keyed<T> {
+    type Captures = Keyed<T>;
+
+    fn into_captures(self) -> Keyed<T> {
+        self
+    }
+}
+
+impl<T: Value> IntoCaptures for Opaque<T> {
+    type Captures = Opaque<T>;
+
+    fn into_captures(self) -> Opaque<T> {
+        self
     }
 }
 
@@ -230,6 +274,16 @@ macro_rules! captures_for_tuples {
             #[allow(unused_variables, clippy::unused_unit, reason = "the empty tuple takes nothing")]
             fn take(from: &mut Captured<'_>) -> Self::Handles {
                 ($($name::take(from),)*)
+            }
+        }
+
+        impl<$($name: IntoCaptures),*> IntoCaptures for ($($name,)*) {
+            type Captures = ($($name::Captures,)*);
+
+            #[allow(non_snake_case, clippy::unused_unit, reason = "one binding per element")]
+            fn into_captures(self) -> Self::Captures {
+                let ($($name,)*) = self;
+                ($($name.into_captures(),)*)
             }
         }
     )*};
@@ -278,20 +332,24 @@ captures_for_tuples!(
 pub fn select_in<S, D, T, F, G>(
     scope: Scope,
     label: &'static str,
-    cond: Lazy<bool>,
+    cond: impl Arg<Value = bool>,
     strict: S,
     deferred: D,
     then: F,
     otherwise: G,
 ) -> Lazy<T>
 where
-    S: Captures,
-    D: Captures,
+    S: IntoCaptures,
+    D: IntoCaptures,
     T: Value,
-    F: Fn(S::Handles, D::Handles) -> Lazy<T> + Send + Sync + 'static,
-    G: Fn(S::Handles, D::Handles) -> Lazy<T> + Send + Sync + 'static,
+    F: Fn(Handles<S>, Handles<D>) -> Lazy<T> + Send + Sync + 'static,
+    G: Fn(Handles<S>, Handles<D>) -> Lazy<T> + Send + Sync + 'static,
 {
-    let (signature, closure) = (type_name::<fn(S, D) -> T>(), type_name::<F>());
+    let (strict, deferred) = (strict.into_captures(), deferred.into_captures());
+    let (signature, closure) = (
+        type_name::<fn(S::Captures, D::Captures) -> T>(),
+        type_name::<F>(),
+    );
     let op = Op::scoped(scope.parts(label, signature, closure), || {
         format!(
             "if {label} -> {} in {}",
@@ -300,7 +358,7 @@ where
         )
     });
     let mut nodes = CaptureNodes::default();
-    nodes.0.push(cond.into_kept());
+    nodes.0.push(cond.into_handle().into_kept());
     strict.put(&mut nodes);
     let strict_inputs = nodes.0.len();
     deferred.put(&mut nodes);
@@ -316,7 +374,10 @@ where
                 nodes: input.deferred,
                 taken: 0,
             };
-            let (strict, deferred) = (S::take(&mut captured), D::take(&mut captured));
+            let (strict, deferred) = (
+                S::Captures::take(&mut captured),
+                D::Captures::take(&mut captured),
+            );
             let branch = if cond {
                 then(strict, deferred)
             } else {
@@ -332,6 +393,9 @@ where
     crate::exec::eager::run_if_eager(lazy.node());
     lazy
 }
+
+/// What a branch builder receives for the captures `C`.
+type Handles<C> = <<C as IntoCaptures>::Captures as Captures>::Handles;
 
 /// The branch a conditional built last, kept while the conditional's node lives.
 ///
