@@ -1,6 +1,7 @@
 //! Daisy's `g` and `h` on 1,000,000- and 10,000,000-element `i64` and `f64` arrays: eager
 //! Rust, the `#[autodask(inline)]` version (build + strict, strict alone, content hashing
-//! alone) and a hand-written fused loop that computes `a + b` once.
+//! alone), a hand-written fused loop that computes `a + b` once, and the floor: that loop in
+//! chunks on two threads.
 //!
 //! The memo store is off while it runs: each iteration builds the same graph again, whose
 //! value the store would otherwise hand back without running anything.
@@ -17,6 +18,7 @@
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use lazy::{Lazy, autodask, strict};
 use ndarray::{Array1, Zip};
+use rayon::prelude::*;
 use std::hint::black_box;
 
 /// The sizes measured.
@@ -76,6 +78,32 @@ macro_rules! daisy {
                 })
             }
 
+            /// The floor: one pass reading `a` and `b` and writing the result, in chunks on
+            /// rayon's threads (two here), into a fresh array.
+            fn floor(a: &Arr, b: &Arr, step: impl Fn($t) -> $t + Sync) -> Arr {
+                const CHUNK: usize = 4096;
+                let (a, b) = (
+                    a.as_slice().expect("contiguous"),
+                    b.as_slice().expect("contiguous"),
+                );
+                let mut out = vec![<$t>::default(); a.len()];
+                out.par_chunks_mut(CHUNK).enumerate().for_each(|(k, out)| {
+                    let at = k * CHUNK;
+                    for (i, o) in out.iter_mut().enumerate() {
+                        *o = step(a[at + i] + b[at + i]);
+                    }
+                });
+                Arr::from(out)
+            }
+
+            pub(crate) fn floor_g(a: &Arr, b: &Arr) -> Arr {
+                floor(a, b, |s| s + s)
+            }
+
+            pub(crate) fn floor_h(a: &Arr, b: &Arr) -> Arr {
+                floor(a, b, |s| s + (s + $one))
+            }
+
             pub(crate) fn inputs(n: usize) -> (Arr, Arr) {
                 #[allow(
                     clippy::cast_precision_loss,
@@ -99,8 +127,8 @@ daisy!(int, i64, 1);
 daisy!(float, f64, 1.0);
 
 macro_rules! workload {
-    ($c:expr, $n:expr, $module:ident, $name:literal, $lazy:ident, $eager:ident, $fused:ident) => {{
-        use $module::{Arr, $eager, $fused, $lazy};
+    ($c:expr, $n:expr, $module:ident, $name:literal, $lazy:ident, $eager:ident, $fused:ident, $floor:ident) => {{
+        use $module::{Arr, $eager, $floor, $fused, $lazy};
         let (a, b) = $module::inputs($n);
         let expected = $eager(&a, &b);
         let mut group = $c.benchmark_group(format!(concat!("daisy_", $name, "_{}"), $n));
@@ -129,6 +157,17 @@ macro_rules! workload {
                 copies,
                 |(a, b)| {
                     let r = $fused(&a, &b);
+                    assert_eq!(r[7], expected[7]);
+                    (r, a, b)
+                },
+                BatchSize::PerIteration,
+            );
+        });
+        group.bench_function(BenchmarkId::new("floor_2_threads", ty), |bench| {
+            bench.iter_batched(
+                copies,
+                |(a, b)| {
+                    let r = $floor(&a, &b);
                     assert_eq!(r[7], expected[7]);
                     (r, a, b)
                 },
@@ -187,10 +226,10 @@ fn daisy(c: &mut Criterion) {
     let budget = lazy::memo::budget();
     lazy::memo::set_budget(0);
     for n in SIZES {
-        workload!(c, n, int, "g", g, eager_g, fused_g);
-        workload!(c, n, float, "g", g, eager_g, fused_g);
-        workload!(c, n, int, "h", h, eager_h, fused_h);
-        workload!(c, n, float, "h", h, eager_h, fused_h);
+        workload!(c, n, int, "g", g, eager_g, fused_g, floor_g);
+        workload!(c, n, float, "g", g, eager_g, fused_g, floor_g);
+        workload!(c, n, int, "h", h, eager_h, fused_h, floor_h);
+        workload!(c, n, float, "h", h, eager_h, fused_h, floor_h);
     }
     lazy::memo::set_budget(budget);
 }
