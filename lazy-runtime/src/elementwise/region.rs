@@ -87,14 +87,19 @@ fn typed<T: Elem, D: Dimension + 'static>(
         .position(|(kind, v)| *kind == Operand::Array && Arc::strong_count(v) == 1)
         .filter(|_| lent.is_none());
     let mut inputs: Vec<Option<Value>> = inputs.into_iter().map(Some).collect();
-    let mut out: Array<T, D> = if let Some(lent) = lent {
-        let array = lent.downcast::<Array<T, D>>().expect("checked");
-        stats::buffer_lent();
-        Arc::try_unwrap(array).unwrap_or_else(|shared| (*shared).clone())
-    } else if let Some(at) = reuse {
-        let value = inputs[at].take().expect("present");
-        let array = value.downcast::<Array<T, D>>().expect("checked");
-        stats::buffer_reused();
+    let taken = match (lent, reuse) {
+        (Some(lent), _) => {
+            stats::buffer_lent();
+            Some(lent)
+        }
+        (None, Some(at)) => {
+            stats::buffer_reused();
+            inputs[at].take()
+        }
+        (None, None) => None,
+    };
+    let mut out: Array<T, D> = if let Some(taken) = taken {
+        let array = taken.downcast::<Array<T, D>>().expect("checked");
         Arc::try_unwrap(array).unwrap_or_else(|shared| (*shared).clone())
     } else {
         stats::buffer_allocated();

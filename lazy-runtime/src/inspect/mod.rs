@@ -326,16 +326,7 @@ impl Graph {
         for &(from, to) in &self.edges {
             inputs[to].push(from);
         }
-        let fused_into: HashMap<usize, usize> = self
-            .regions
-            .iter()
-            .flat_map(|r| {
-                r.members
-                    .iter()
-                    .filter(|&&m| m != r.head)
-                    .map(|&m| (m, r.head))
-            })
-            .collect();
+        let region_of = self.region_of();
         let mut out = String::from("{\n");
         for (i, (n, ins)) in self.nodes.iter().zip(&inputs).enumerate() {
             let key = format!("'{}-{}'", n.key_name(), n.key.short());
@@ -358,7 +349,8 @@ impl Graph {
                     names::compact(n.name),
                     args.join(", ")
                 );
-                if let Some(&head) = fused_into.get(&i) {
+                let head = region_of[i].map(|k| self.regions[k].head);
+                if let Some(head) = head.filter(|&h| h != i) {
                     let head = &self.nodes[head];
                     let _ = write!(
                         out,

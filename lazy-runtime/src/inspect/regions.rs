@@ -29,6 +29,11 @@ impl Graph {
         &self.regions
     }
 
+    /// The position in [`regions`](Graph::regions) of the region each node is in, if any.
+    pub(crate) fn region_of(&self) -> Vec<Option<usize>> {
+        membership(&self.regions, self.nodes.len())
+    }
+
     /// Finds the regions (see [`regions`](Graph::regions)) once the nodes and edges are
     /// known; `roots` are the positions of the values the graph was taken for.
     pub(super) fn find_regions(&mut self, roots: &[usize]) {
@@ -37,19 +42,11 @@ impl Graph {
             readers[from].push(to);
         }
         let mut found = self.regions_that_ran(&readers);
-        let taken: Vec<bool> = {
-            let mut taken = vec![false; self.nodes.len()];
-            for region in &found {
-                for &m in &region.members {
-                    taken[m] = true;
-                }
-            }
-            taken
-        };
+        let taken = membership(&found, self.nodes.len());
         found.extend(
             self.regions_to_run(&readers, roots)
                 .into_iter()
-                .filter(|r| r.members.iter().all(|&m| !taken[m])),
+                .filter(|r| r.members.iter().all(|&m| taken[m].is_none())),
         );
         self.regions = found;
     }
@@ -126,6 +123,17 @@ impl Graph {
         }
         collect(&head, false)
     }
+}
+
+/// The position in `regions` of the region each of `n` nodes is in, if any.
+fn membership(regions: &[Region], n: usize) -> Vec<Option<usize>> {
+    let mut of = vec![None; n];
+    for (k, region) in regions.iter().enumerate() {
+        for &m in &region.members {
+            of[m] = Some(k);
+        }
+    }
+    of
 }
 
 /// Regions from each node's head (`None` outside a region; a head names itself, or, for

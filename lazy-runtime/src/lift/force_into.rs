@@ -6,7 +6,7 @@ use ndarray::{Array, Dimension};
 
 use crate::elementwise::offer;
 use crate::error::Error;
-use crate::lazy::{Lazy, Value};
+use crate::lazy::{Lazy, Value, take};
 use crate::names;
 
 impl<T: Value + Clone, D: Dimension + 'static> Lazy<Array<T, D>> {
@@ -63,27 +63,17 @@ impl<T: Value + Clone, D: Dimension + 'static> Lazy<Array<T, D>> {
             offer::offer(key, Arc::new(std::mem::replace(out, empty)));
         }
         let result = crate::try_strict(self);
-        let unused = if lent { offer::take(&key) } else { None };
-        let restore = |out: &mut Array<T, D>,
-                       buffer: Option<Arc<dyn std::any::Any + Send + Sync>>| {
-            if let Some(buffer) = buffer {
-                let array = buffer.downcast::<Array<T, D>>().expect("the buffer lent");
-                *out = Arc::try_unwrap(array).unwrap_or_else(|shared| (*shared).clone());
-            }
-        };
-        let value = match result {
-            Ok(value) => value,
-            Err(error) => {
-                restore(out, unused);
-                return Err(error);
-            }
-        };
-        if lent && unused.is_none() {
-            // The pass wrote into the buffer lent: `value` is that buffer.
+        // A buffer no pass took comes back; one a pass took is the result's.
+        let given_back = if lent { offer::take(&key) } else { None };
+        let written = lent && given_back.is_none();
+        if let Some(buffer) = given_back {
+            *out = take(buffer);
+        }
+        let value = result?;
+        if written {
             *out = value;
             return Ok(());
         }
-        restore(out, unused);
         assert!(
             out.shape() == value.shape(),
             "force_into: `{}` computes an array of shape {:?}, and `out` has shape {:?}",

@@ -66,12 +66,7 @@ impl Picture {
 
     /// One box per node; the members of a fused region say which pass they are in.
     pub(crate) fn nodes(graph: &Graph) -> Picture {
-        let mut region_of = vec![None; graph.node_count()];
-        for (k, region) in graph.regions().iter().enumerate() {
-            for &m in &region.members {
-                region_of[m] = Some(k);
-            }
-        }
+        let region_of = graph.region_of();
         let items = graph
             .nodes()
             .iter()
@@ -117,16 +112,11 @@ impl Picture {
 
     /// One box per function (leaves by type), with its nodes counted by state.
     pub(crate) fn summary(graph: &Graph) -> Picture {
-        let mut in_region = vec![false; graph.node_count()];
-        for region in graph.regions() {
-            for &m in &region.members {
-                in_region[m] = true;
-            }
-        }
+        let region_of = graph.region_of();
         let mut group_of = Vec::with_capacity(graph.node_count());
         let mut groups: Vec<(String, bool, Vec<NodeState>, u64, usize)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for (n, &fused) in graph.nodes().iter().zip(&in_region) {
+        for (n, region) in graph.nodes().iter().zip(&region_of) {
             let label = n.label();
             let at = *index.entry(label.clone()).or_insert_with(|| {
                 groups.push((label, n.is_leaf, Vec::new(), 0, 0));
@@ -134,7 +124,7 @@ impl Picture {
             });
             groups[at].2.push(n.state);
             groups[at].3 += u64::from(n.folds);
-            groups[at].4 += usize::from(fused);
+            groups[at].4 += usize::from(region.is_some());
             group_of.push(at);
         }
         let items = groups
