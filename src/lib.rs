@@ -98,7 +98,9 @@ pub use lazy_macros::{Fingerprint, autodask, comp, lazy, lazy_stream};
 
 // The rest, by concern.
 #[doc(inline)]
-pub use lazy_runtime::{arrays, cmp, inspect, memo, observe, oz, scheduling, spin, stream, task};
+pub use lazy_runtime::{
+    arrays, cmp, inspect, keys, memo, observe, oz, scheduling, spin, stream, task,
+};
 
 /// The disk cache: values of `#[lazy(cache)]` functions kept across runs and processes
 /// (`docs/caching.md`). Open one with [`cache::open`] or `$LAZY_CACHE_DIR`.

@@ -122,6 +122,28 @@ pub mod arrays {
     pub use crate::elementwise::math::{tanh_f32, tanh_f64};
 }
 
+/// How leaves are keyed by their content: the hash that digests large content (arrays)
+/// before it enters a leaf's key. XXH3 by default, at memory speed; blake3 for programs
+/// whose arrays may be crafted to collide. Choose before the first array leaf, or with
+/// `LAZY_CONTENT_HASH`; every process of a cluster and every run sharing a disk cache must
+/// choose alike, or their keys differ (a cluster force then fails with a mismatch, and a
+/// cache misses).
+///
+/// # Examples
+///
+/// ```
+/// use lazy_runtime::keys::{ContentHash, content_hash, set_content_hash};
+///
+/// // Nothing has keyed large content yet in this program, so the choice is still open.
+/// set_content_hash(ContentHash::Blake3).unwrap();
+/// assert_eq!(content_hash(), ContentHash::Blake3);
+/// // Once fixed, it stays.
+/// assert_eq!(set_content_hash(ContentHash::Xxh3), Err(ContentHash::Blake3));
+/// ```
+pub mod keys {
+    pub use crate::key::content::{CONTENT_HASH_ENV, ContentHash, content_hash, set_content_hash};
+}
+
 /// Choosing how forces run: the scheduler protocol, the built-in schedulers, per-node
 /// executors, and eager mode.
 pub mod scheduling {

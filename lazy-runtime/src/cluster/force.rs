@@ -181,7 +181,8 @@ fn agree(
                 local?;
                 return Err(ClusterError::Mismatch(format!(
                     "process {} planned {} tasks for force {number} and this process {} {tasks}, \
-                     or other tasks: every process must build the same graph",
+                     or other tasks: every process must build the same graph (and key large \
+                     content with the same hash, `LAZY_CONTENT_HASH`)",
                     frame.from, frame.task, mesh.index
                 )));
             }

@@ -1,5 +1,6 @@
 //! Fingerprints: how a leaf's value is fed into its key, for the types that support it.
 
+use super::content::{self, ContentHash};
 use super::{Key, LEAF_DOMAIN};
 
 /// Content hashing for leaf values: types that implement it fold by value, so two equal
@@ -87,6 +88,10 @@ impl FingerprintHasher {
             self.stream = Some(stream);
         }
         let stream = self.stream.as_mut().expect("set above");
+        if bytes.len() >= content::LARGE && content::content_hash() == ContentHash::Xxh3 {
+            stream.update(&content::xxh3_digest(bytes));
+            return;
+        }
         // Large arrays hash on every core: blake3 splits its input into independent chunks,
         // and an 8 MB array takes milliseconds on one core (more than adding two of them).
         if bytes.len() >= PARALLEL_HASH {

@@ -14,6 +14,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub(crate) mod content;
 mod fingerprint;
 
 pub use fingerprint::{Fingerprint, FingerprintHasher};
@@ -199,16 +200,18 @@ mod tests {
     #[test]
     fn keys_are_stable_across_runs() {
         // Pinned so that a change to the hashing scheme is a deliberate, visible decision:
-        // a leaf that fits one block, one that streams, an 800 KB array, and
-        // an operation over a leaf.
+        // a leaf that fits one block, one that streams, an 800 KB array (one XXH3 piece)
+        // and a 12 MB one (twelve pieces, digested in parallel), and an operation over a leaf.
         let long = String::from(
             "a string longer than sixty-four bytes, which spills into blake3's streaming state",
         );
         let big: Vec<u64> = (0..100_000).collect();
+        let bigger: Vec<u64> = (0..1_500_000).collect();
         let digests = [
             of_value(&42i64),
             of_value(&long),
             of_value(&big),
+            of_value(&bigger),
             Key::of_op(&of_name("f"), &[of_value(&42i64)]),
         ]
         .map(|k| k.to_string());
@@ -217,7 +220,8 @@ mod tests {
             [
                 "cc22441da0dc5e692b130406aa0fe0cc0933779bde218eefc705462d9261b4d4",
                 "741330f5526063b292659d20e4f8e04f4c9f600e31a00dea52f163920f017452",
-                "e93afe4b5d1fa50b4c39854ad657f833cbc3fdde724aaacb238ef85ca1aea185",
+                "cde8bb9cafe1ada14f0f2ca1b005c89f1886b83c99993bbfc2dc89a98c159a96",
+                "d4128a5ee54442aad72bd6359d6dd07e491f6b9a1d87485a64a45629d7510f52",
                 "a767d4c10a30558c9439278d46b51b2e6a5a4a0cec83e6d1c67eb571ebba6fca",
             ]
         );
