@@ -14,6 +14,7 @@ mod daisy {
         a: impl ::lazy::IntoLazy<Arr>,
         b: impl ::lazy::IntoLazy<Arr>,
     ) -> ::lazy::Lazy<Arr> {
+        let __lazy_site = ::lazy::__private::lift::Site::enter("f");
         let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
         let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
         &a + &b
@@ -29,6 +30,7 @@ mod daisy {
         use ::lazy::__private::lift::{
             ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
         };
+        let __lazy_site = ::lazy::__private::lift::Site::enter("g");
         let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
         let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
         (&&::lazy::__private::lift::Callee(f))
@@ -41,6 +43,7 @@ mod daisy {
         a: impl ::lazy::IntoLazy<Arr>,
         b: impl ::lazy::IntoLazy<Arr>,
     ) -> ::lazy::Lazy<Arr> {
+        let __lazy_site = ::lazy::__private::lift::Site::enter("g2");
         let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
         let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
         &a + &b + ::lazy::Lazy::new(1)
@@ -56,6 +59,7 @@ mod daisy {
         use ::lazy::__private::lift::{
             ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
         };
+        let __lazy_site = ::lazy::__private::lift::Site::enter("h");
         let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
         let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
         (&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b))

@@ -331,11 +331,16 @@ fn expand_inline(
         let (ident, ty) = (p.ident?, p.ty);
         Some(quote!(let #ident: #lazy<#ty> = #into_lazy::into_lazy(#ident);))
     });
+    // Messages about the nodes the body builds (a shape mismatch) name the function.
+    let lift = paths::lift();
+    let site = hygiene::site();
+    let name = function.item.sig.ident.unraw().to_string();
     let body = user_braces(
         function,
         quote! {
             #dispatch
             #items
+            let #site = #lift::Site::enter(#name);
             #scope
             #(#params)*
             #contents

@@ -30,6 +30,11 @@ pub(crate) fn scope() -> Ident {
     local("__lazy_scope")
 }
 
+/// The guard naming the inlined function whose body builds nodes (`lift::Site`).
+pub(crate) fn site() -> Ident {
+    local("__lazy_site")
+}
+
 /// The empty item generic like an inlined function, whose type name names the function's
 /// instance in its scope.
 pub(crate) fn instance_fn() -> Ident {

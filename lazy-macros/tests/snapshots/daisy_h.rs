@@ -11,6 +11,7 @@ fn h(a: impl ::lazy::IntoLazy<Arr>, b: impl ::lazy::IntoLazy<Arr>) -> ::lazy::La
     use ::lazy::__private::lift::{
         ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
     };
+    let __lazy_site = ::lazy::__private::lift::Site::enter("h");
     let a: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(a);
     let b: ::lazy::Lazy<Arr> = ::lazy::IntoLazy::into_lazy(b);
     (&&::lazy::__private::lift::Callee(f)).lazy_call((&a, &b))

@@ -10,6 +10,7 @@ fn total(
     xs: impl ::lazy::IntoLazy<Vec<i64>>,
     s: impl ::lazy::IntoLazy<String>,
 ) -> ::lazy::Lazy<usize> {
+    let __lazy_site = ::lazy::__private::lift::Site::enter("total");
     let __lazy_scope = ::lazy::__private::lift::Scope::module(
         ::core::module_path!(),
         "total",

@@ -11,6 +11,7 @@ fn shifted(
     xs: impl ::lazy::IntoLazy<Vec<i64>>,
     k: impl ::lazy::IntoLazy<i64>,
 ) -> ::lazy::Lazy<Vec<i64>> {
+    let __lazy_site = ::lazy::__private::lift::Site::enter("shifted");
     let __lazy_scope = ::lazy::__private::lift::Scope::module(
         ::core::module_path!(),
         "shifted",

@@ -17,6 +17,7 @@ fn span(
     pair: impl ::lazy::IntoLazy<(i64, i64)>,
     n: impl ::lazy::IntoLazy<i64>,
 ) -> ::lazy::Lazy<i64> {
+    let __lazy_site = ::lazy::__private::lift::Site::enter("span");
     let __lazy_scope = ::lazy::__private::lift::Scope::module(
         ::core::module_path!(),
         "span",

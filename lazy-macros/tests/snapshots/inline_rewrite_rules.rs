@@ -23,6 +23,7 @@ fn shapes(
     use ::lazy::__private::lift::{
         ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
     };
+    let __lazy_site = ::lazy::__private::lift::Site::enter("shapes");
     let __lazy_scope = ::lazy::__private::lift::Scope::module(
         ::core::module_path!(),
         "shapes",

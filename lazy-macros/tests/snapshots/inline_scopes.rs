@@ -18,6 +18,7 @@ fn widths<T: Width + ::lazy::__private::Value, const N: usize>(
     use ::lazy::__private::lift::{
         ViaContent as _, ViaLazy as _, ViaPlain as _, ViaType as _,
     };
+    let __lazy_site = ::lazy::__private::lift::Site::enter("widths");
     #[doc(hidden)]
     fn __lazy_instance<T: ?::core::marker::Sized, const N: usize>() {}
     let __lazy_scope = ::lazy::__private::lift::Scope::function(

@@ -16,20 +16,29 @@ use ndarray::{Array, Ix1, Ix2, IxDyn};
 use crate::elementwise::{Kernel, Operand, shape_of};
 use crate::graph::Erased;
 
-/// Panics with a message naming the operator and both shapes if `a` and `b`, arrays of an
-/// element-wise `kernel`, have shapes that neither match nor broadcast: ndarray's own
-/// message would come under a task named by the full operator type.
-pub(super) fn check_shapes(kernel: Option<&Kernel>, a: &Erased, b: &Erased) {
+/// Panics with a message naming the operator, both shapes and the inlined function that
+/// wrote the operation (`site`, if one did) if `a` and `b`, arrays of an element-wise
+/// `kernel`, have shapes that neither match nor broadcast: ndarray's own message would come
+/// under a task named by the full operator type.
+pub(super) fn check_shapes(
+    kernel: Option<&Kernel>,
+    site: Option<&'static str>,
+    a: &Erased,
+    b: &Erased,
+) {
     let Some(kernel) = kernel.filter(|k| k.operands[..2] == [Some(Operand::Array); 2]) else {
         return;
     };
     let (Some(x), Some(y)) = (shape_of(&**a), shape_of(&**b)) else {
         return;
     };
-    assert!(
-        broadcast(&x, &y),
-        "shape mismatch: `a {} b` with a of shape {x:?} and b of shape {y:?} (element-wise \
-         operations need equal shapes, or shapes that broadcast)",
+    if broadcast(&x, &y) {
+        return;
+    }
+    let within = site.map_or_else(String::new, |f| format!(" in `{f}`"));
+    panic!(
+        "shape mismatch{within}: `a {} b` with a of shape {x:?} and b of shape {y:?} \
+         (element-wise operations need equal shapes, or shapes that broadcast)",
         kernel.op.symbol()
     );
 }

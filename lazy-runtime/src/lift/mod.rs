@@ -21,6 +21,7 @@ mod force_into;
 mod plain;
 mod scope;
 mod select;
+mod site;
 #[cfg(test)]
 mod test;
 
@@ -34,6 +35,7 @@ pub use select::{
     ByContent, ByIdentity, CaptureNodes, Captured, Captures, CutoffByEq, IntoCaptures, Keyed,
     NoCutoff, Opaque, Probe, Strict, select, select_in,
 };
+pub use site::Site;
 
 #[allow(
     unused_imports,
@@ -91,10 +93,13 @@ macro_rules! binary_operators {
             let kernel = op.elementwise(|| {
                 $elem.and_then(crate::elementwise::describe_binary::<A, B, A::Output>)
             });
+            // The inlined function writing this operation, named if its shapes mismatch.
+            #[cfg(feature = "ndarray")]
+            let site = kernel.and_then(|_| site::current());
             task_erased(op, (a, b), move |mut values: InputValues| {
                 let (a, b) = (values.next().expect("two inputs"), values.next().expect("two inputs"));
                 #[cfg(feature = "ndarray")]
-                arrays::check_shapes(kernel, &a, &b);
+                arrays::check_shapes(kernel, site, &a, &b);
                 #[cfg(feature = "ndarray")]
                 let (a, b) = match arrays::$method(a, b) {
                     Ok(result) => return result,
