@@ -1,4 +1,4 @@
-//! Fused array expressions beside plain Rust: twenty `tanh` over 1M `f64` (eagerly with
+//! Fused array expressions beside plain Rust: twenty `tanh` over 1M `f64`, sorted and in mixed order (eagerly with
 //! `f64::tanh` and with the runtime's vectorised `tanh`), and
 //! `(a*b + a*c) - (b*c)/2 + (a*b).sqrt()` over 1M `f64`, each built and forced lazily, eagerly
 //! with ndarray, and as a hand-written fused loop on two threads (the floor). Read beside
@@ -84,6 +84,25 @@ fn arrays(c: &mut Criterion) {
             |x| {
                 let r: Arr = strict(tanh20(x));
                 assert_eq!(r[7].to_bits(), expected[7].to_bits());
+                r
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    // The same values in mixed order: element `i` is `x[i * 7919 % N]` (7919 is prime to
+    // N), so each block of 64 holds values from all over the range and needs both forms of
+    // the vectorised `tanh`, where sorted input mostly needs one.
+    let mixed = Arr::from_iter((0..N).map(|i| x[i * 7919 % N]));
+    let mut expected_mixed = mixed.clone();
+    for _ in 0..20 {
+        expected_mixed.mapv_inplace(lazy::arrays::tanh_f64);
+    }
+    group.bench_function("tanh20_mixed/lazy_build_strict", |bench| {
+        bench.iter_batched(
+            || mixed.clone(),
+            |x| {
+                let r: Arr = strict(tanh20(x));
+                assert_eq!(r[7].to_bits(), expected_mixed[7].to_bits());
                 r
             },
             BatchSize::PerIteration,

@@ -7,7 +7,7 @@ numexpr there, and prints medians in milliseconds with the peers' versions:
     python3 benches/peers.py            # then: cargo bench --bench daisy
 
 The workloads: daisy's g and h (examples/daisy.rs) on 1M and 10M elements, i64 and f64;
-tanh twenty times over 1M f64; and (a*b + a*c) - (b*c)/2 + sqrt(a*b).
+tanh twenty times over 1M f64 (sorted, and in mixed order); and (a*b + a*c) - (b*c)/2 + sqrt(a*b).
 """
 
 import os
@@ -77,6 +77,13 @@ def measure():
         return y
 
     print(f"| tanh x20 | 1,000,000 | float64 | {median_ms(tanh20):.2f} "
+          f"(in place {median_ms(tanh20_in_place):.2f}) | "
+          f"{median_ms(lambda: ne.evaluate('tanh(' * 20 + 'x' + ')' * 20, local_dict={'x': x})):.2f} |")
+    # The same values in mixed order (element i is linspace's element i * 7919 mod n), as
+    # `benches/arrays.rs` builds them: neighbours lie far apart in the range.
+    sorted_x = x
+    x = sorted_x[(np.arange(1_000_000) * 7919) % 1_000_000]
+    print(f"| tanh x20, mixed order | 1,000,000 | float64 | {median_ms(tanh20):.2f} "
           f"(in place {median_ms(tanh20_in_place):.2f}) | "
           f"{median_ms(lambda: ne.evaluate('tanh(' * 20 + 'x' + ')' * 20, local_dict={'x': x})):.2f} |")
     a = np.linspace(0, 1, 1_000_000)
