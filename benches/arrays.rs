@@ -10,7 +10,9 @@
 )]
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use lazy::{autodask, strict};
+use std::hint::black_box;
+
+use lazy::{Lazy, autodask, strict};
 use ndarray::Array1;
 use rayon::prelude::*;
 
@@ -140,6 +142,30 @@ fn arrays(c: &mut Criterion) {
             copies,
             |(a, b, c)| {
                 let r: Arr = strict(longer(a, b, c));
+                assert_eq!(r[7].to_bits(), expected[7].to_bits());
+                r
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    // The two parts of building and forcing: keying the three leaves, and the pass alone
+    // over a graph built beforehand.
+    group.bench_function("longer/hash_three_leaves", |bench| {
+        bench.iter_batched(
+            copies,
+            |(a, b, c)| {
+                let leaves = (Lazy::new(a), Lazy::new(b), Lazy::new(c));
+                black_box(leaves.0.key());
+                leaves
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.bench_function("longer/lazy_strict_only", |bench| {
+        bench.iter_batched(
+            || longer(a.clone(), b.clone(), cc.clone()),
+            |graph| {
+                let r: Arr = strict(graph);
                 assert_eq!(r[7].to_bits(), expected[7].to_bits());
                 r
             },
