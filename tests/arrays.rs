@@ -183,6 +183,22 @@ fn every_element_type_works_through_the_facade() {
 }
 
 #[test]
+fn lazy_arrays_take_plain_scalars_outside_inlined_bodies_and_fuse_with_them() {
+    let _one = counting();
+    let x = data(10_000, 9);
+    let lazy_x = Lazy::new(x.clone());
+    let before = stats();
+    let result = strict((&lazy_x * 3.0 + 1.0) / &lazy_x - 0.5 * &lazy_x);
+    let after = stats();
+    assert_eq!(result, (&x * 3.0 + 1.0) / &x - 0.5 * &x);
+    assert_eq!(after.fused_passes - before.fused_passes, 1);
+    // Five operations, one pass: the head and the four it absorbs.
+    assert_eq!(after.fused_operations - before.fused_operations, 4);
+    let n = Lazy::new(Array1::from(vec![1_i64, 2, 3]));
+    assert_eq!(strict(2 * &n - 1), Array1::from(vec![1_i64, 3, 5]));
+}
+
+#[test]
 fn a_shape_mismatch_in_an_inlined_body_names_the_function() {
     let _one = counting();
     // Data of its own: an equal node built by another test would fold with this one and keep

@@ -59,6 +59,55 @@ with_plain!(
 with_plain!(f32, f64 ; [Add add, Sub sub, Mul mul, Div div, Rem rem]);
 with_plain!(bool ; [BitAnd bitand, BitOr bitor, BitXor bitxor]);
 
+/// An array's elements and a plain scalar of their type: `&x * 3.0` with
+/// `x: Lazy<Array1<f64>>`, and `3.0 * &x`. The node is the one an inlined body's `x * 3.0`
+/// builds (ndarray's scalar operator, the scalar a leaf by content), so it fuses and folds
+/// the same way.
+macro_rules! with_plain_elements {
+    ($($ty:ty),* ; $ops:tt) => {$(
+        with_plain_elements!(@type $ty, $ops);
+    )*};
+    (@type $ty:ty, [$($trait:ident $method:ident),*]) => {$(
+        #[cfg(feature = "ndarray")]
+        impl<D: ndarray::Dimension + 'static> ops::$trait<$ty> for Lazy<ndarray::Array<$ty, D>> {
+            type Output = Lazy<ndarray::Array<$ty, D>>;
+
+            fn $method(self, rhs: $ty) -> Self::Output {
+                $method(self, Lazy::new(rhs))
+            }
+        }
+
+        #[cfg(feature = "ndarray")]
+        impl<D: ndarray::Dimension + 'static> ops::$trait<$ty> for &Lazy<ndarray::Array<$ty, D>> {
+            type Output = Lazy<ndarray::Array<$ty, D>>;
+
+            fn $method(self, rhs: $ty) -> Self::Output {
+                $method(self.into_handle(), Lazy::new(rhs))
+            }
+        }
+
+        #[cfg(feature = "ndarray")]
+        impl<D: ndarray::Dimension + 'static> ops::$trait<Lazy<ndarray::Array<$ty, D>>> for $ty {
+            type Output = Lazy<ndarray::Array<$ty, D>>;
+
+            fn $method(self, rhs: Lazy<ndarray::Array<$ty, D>>) -> Self::Output {
+                $method(Lazy::new(self), rhs)
+            }
+        }
+
+        #[cfg(feature = "ndarray")]
+        impl<D: ndarray::Dimension + 'static> ops::$trait<&Lazy<ndarray::Array<$ty, D>>> for $ty {
+            type Output = Lazy<ndarray::Array<$ty, D>>;
+
+            fn $method(self, rhs: &Lazy<ndarray::Array<$ty, D>>) -> Self::Output {
+                $method(Lazy::new(self), rhs.into_handle())
+            }
+        }
+    )*};
+}
+
+with_plain_elements!(i32, i64, u8, f32, f64 ; [Add add, Sub sub, Mul mul, Div div]);
+
 #[cfg(test)]
 mod tests {
     use crate::lazy::Lazy;
@@ -83,5 +132,20 @@ mod tests {
         assert_eq!((&x * 2).key(), (&x * Lazy::new(2)).key());
         assert_eq!((2 * &x).key(), (Lazy::new(2) * &x).key());
         assert_ne!((&x * 2).key(), (2 * &x).key(), "operands keep their order");
+    }
+
+    #[cfg(feature = "ndarray")]
+    #[test]
+    fn arrays_take_plain_scalars_of_their_element_type() {
+        use ndarray::{Array1, array};
+
+        let x = Lazy::new(array![1.0_f64, 2.0, 4.0]);
+        assert_eq!(strict(&x * 3.0), array![3.0, 6.0, 12.0]);
+        assert_eq!(strict(1.0 - &x), array![0.0, -1.0, -3.0]);
+        assert_eq!(strict(x.clone() / 2.0), array![0.5, 1.0, 2.0]);
+        assert_eq!((&x * 3.0).key(), (&x * Lazy::new(3.0)).key());
+        let n = Lazy::new(Array1::from(vec![1_i64, 2, 3]));
+        assert_eq!(strict(&n + 1), array![2, 3, 4]);
+        assert_eq!(strict(10 * n), array![10, 20, 30]);
     }
 }
