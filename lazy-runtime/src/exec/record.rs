@@ -25,10 +25,12 @@
 
 use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+pub(crate) use super::chunk::Event;
+use super::chunk::{self, CHUNK, Chunk, WORDS};
 use super::size::{self, Heap};
 
 use crate::key::Key;
@@ -109,108 +111,9 @@ pub(crate) fn epoch() -> Instant {
     *EPOCH
 }
 
-/// One run of a task, as the recorder noted it.
-#[derive(Clone, Copy)]
-pub(crate) struct Event {
-    pub(crate) op: &'static Operation,
-    pub(crate) key: Key,
-    /// When the function began, since [`epoch`].
-    pub(crate) start: Duration,
-    /// How long it ran.
-    pub(crate) duration: Duration,
-    /// The size of the value it produced (0 for a failure).
-    pub(crate) bytes: u64,
-    pub(crate) failed: bool,
-}
-
-/// Events per chunk: a thread takes its slot's lock once per this many events.
-pub(crate) const CHUNK: usize = 1024;
-/// Words per event: the operation's id and whether it failed, the key (four), the start,
-/// the duration and the bytes.
-const WORDS: usize = 8;
 /// Drained chunks a thread keeps for its next events (8 MiB), so that recording again does
 /// not fault fresh pages in.
 const KEPT: usize = 128;
-
-/// Room for [`CHUNK`] events, written by one thread and read by [`drain`].
-struct Chunk {
-    words: Box<[AtomicU64]>,
-    /// Events written and published: the writer stores it with `Release` after an event's
-    /// words, readers load it with `Acquire` before reading them.
-    len: AtomicUsize,
-}
-
-impl Chunk {
-    fn new() -> Chunk {
-        Chunk {
-            words: std::iter::repeat_with(|| AtomicU64::new(0))
-                .take(CHUNK * WORDS)
-                .collect(),
-            len: AtomicUsize::new(0),
-        }
-    }
-
-    fn write(&self, at: usize, event: &Event) {
-        let words = &self.words[at * WORDS..(at + 1) * WORDS];
-        let mut key = [0; 4];
-        for (word, part) in key.iter_mut().zip(event.key.0.chunks_exact(8)) {
-            *word = u64::from_le_bytes(part.try_into().expect("eight bytes"));
-        }
-        let values = [
-            u64::from(event.op.id) << 1 | u64::from(event.failed),
-            key[0],
-            key[1],
-            key[2],
-            key[3],
-            nanos(event.start),
-            nanos(event.duration),
-            event.bytes,
-        ];
-        for (slot, value) in words.iter().zip(values) {
-            slot.store(value, Ordering::Relaxed);
-        }
-        self.len.store(at + 1, Ordering::Release);
-    }
-
-    /// The events from `from` to `to` (at most the published length).
-    /// `ops` is a list of every operation by id, taken before the read: one made since (and
-    /// already run) refreshes it.
-    fn read(
-        &self,
-        from: usize,
-        to: usize,
-        ops: &mut Vec<&'static Operation>,
-        out: &mut Vec<Event>,
-    ) {
-        for at in from..to {
-            let words = &self.words[at * WORDS..(at + 1) * WORDS];
-            let word = |i: usize| words[i].load(Ordering::Relaxed);
-            let mut key = [0; 32];
-            for (i, part) in key.chunks_exact_mut(8).enumerate() {
-                part.copy_from_slice(&word(1 + i).to_le_bytes());
-            }
-            let id = usize::try_from(word(0) >> 1).unwrap_or(usize::MAX);
-            if id >= ops.len() {
-                *ops = Operation::by_id();
-            }
-            let Some(op) = ops.get(id).copied() else {
-                continue;
-            };
-            out.push(Event {
-                op,
-                key: Key(key),
-                start: Duration::from_nanos(word(5)),
-                duration: Duration::from_nanos(word(6)),
-                bytes: word(7),
-                failed: word(0) & 1 != 0,
-            });
-        }
-    }
-}
-
-fn nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
-}
 
 /// A slot's chunks, behind its lock.
 #[derive(Default)]
@@ -298,14 +201,15 @@ fn registry() -> std::sync::MutexGuard<'static, Vec<Arc<Slot>>> {
     SLOTS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// What a thread keeps for itself: its slot, the chunk it writes and where, and the size
-/// measure of the type it measured last.
+/// What a thread keeps for itself: its slot, the chunk it writes and where, the size
+/// measure of the type it measured last, and the [`epoch`].
 struct Local {
     slot: Arc<Slot>,
     chunk: RefCell<Option<Arc<Chunk>>>,
     /// The next position in `chunk` ([`CHUNK`] when there is none to write into).
     at: Cell<usize>,
-    heap: Cell<Option<(TypeId, Heap)>>,
+    heap: Cell<(TypeId, Option<Heap>)>,
+    epoch: Instant,
 }
 
 thread_local! {
@@ -319,35 +223,73 @@ thread_local! {
             running: Mutex::new(None),
         });
         slots.push(Arc::clone(&slot));
-        Local { slot, chunk: RefCell::new(None), at: Cell::new(CHUNK), heap: Cell::new(None) }
+        Local::new(slot)
     };
 }
 
 impl Local {
-    fn push(&self, event: &Event) {
-        let mut chunk = self.chunk.borrow_mut();
+    fn new(slot: Arc<Slot>) -> Local {
+        let unit = TypeId::of::<()>();
+        Local {
+            slot,
+            chunk: RefCell::new(None),
+            at: Cell::new(CHUNK),
+            heap: Cell::new((unit, size::heap_of(unit))),
+            epoch: epoch(),
+        }
+    }
+
+    /// Notes a finished run of `op` (see [`end`]).
+    fn note(
+        &self,
+        op: &'static Operation,
+        key: &Key,
+        start: Instant,
+        duration: Duration,
+        value: Option<&(dyn Any + Send + Sync)>,
+    ) {
+        let bytes = value.map_or(0, |v| self.bytes(v));
+        let start = start.saturating_duration_since(self.epoch);
+        self.push(chunk::words(
+            op,
+            value.is_none(),
+            key,
+            start,
+            duration,
+            bytes,
+        ));
+    }
+
+    /// Writes an event into the current chunk, after taking a fresh one if it is full.
+    #[inline]
+    fn push(&self, words: [u64; WORDS]) {
         let mut at = self.at.get();
-        let current = match &*chunk {
-            Some(current) if at < CHUNK => current,
-            _ => {
-                at = 0;
-                chunk.insert(self.slot.fresh_chunk())
-            }
-        };
-        current.write(at, event);
-        self.at.set(at + 1);
+        if at >= CHUNK {
+            self.fresh_chunk();
+            at = 0;
+        }
+        // A chunk is held whenever `at` is below `CHUNK`.
+        if let Some(chunk) = &*self.chunk.borrow() {
+            chunk.write(at, words);
+            self.at.set(at + 1);
+        }
+    }
+
+    /// Takes a fresh chunk from the slot, to write from its start.
+    #[cold]
+    #[inline(never)]
+    fn fresh_chunk(&self) {
+        *self.chunk.borrow_mut() = Some(self.slot.fresh_chunk());
+        self.at.set(0);
     }
 
     fn bytes(&self, value: &(dyn Any + Send + Sync)) -> u64 {
         let id = Any::type_id(value);
-        let heap = match self.heap.get() {
-            Some((seen, heap)) if seen == id => heap,
-            _ => {
-                let heap = size::heap_of(id);
-                self.heap.set(Some((id, heap)));
-                heap
-            }
-        };
+        let (seen, mut heap) = self.heap.get();
+        if seen != id {
+            heap = size::heap_of(id);
+            self.heap.set((id, heap));
+        }
         size::bytes_with(heap, value)
     }
 }
@@ -373,7 +315,7 @@ pub(crate) fn begin(flags: u8, op: &'static Operation) {
 pub(crate) fn end(
     flags: u8,
     op: &'static Operation,
-    key: Key,
+    key: &Key,
     start: Instant,
     duration: Duration,
     value: Option<&(dyn Any + Send + Sync)>,
@@ -383,16 +325,7 @@ pub(crate) fn end(
         LOCAL.with(|l| l.slot.set_running(None));
     }
     if flags & RECORD != 0 {
-        LOCAL.with(|local| {
-            local.push(&Event {
-                op,
-                key,
-                start: start.saturating_duration_since(epoch()),
-                duration,
-                bytes: value.map_or(0, |v| local.bytes(v)),
-                failed: value.is_none(),
-            });
-        });
+        LOCAL.with(|local| local.note(op, key, start, duration, value));
     }
 }
 
@@ -418,17 +351,12 @@ mod tests {
     use crate::op::Operation;
 
     fn local() -> Local {
-        Local {
-            slot: Arc::new(Slot {
-                index: 0,
-                thread_name: "test".to_owned(),
-                chunks: Mutex::default(),
-                running: Mutex::new(None),
-            }),
-            chunk: std::cell::RefCell::new(None),
-            at: std::cell::Cell::new(CHUNK),
-            heap: std::cell::Cell::new(None),
-        }
+        Local::new(Arc::new(Slot {
+            index: 0,
+            thread_name: "test".to_owned(),
+            chunks: Mutex::default(),
+            running: Mutex::new(None),
+        }))
     }
 
     fn event(i: u64) -> Event {
@@ -459,7 +387,7 @@ mod tests {
         let local = local();
         let first = 2 * CHUNK as u64 + 17;
         for i in 0..first {
-            local.push(&event(i));
+            local.push(event(i).words());
         }
         let mut ops = Operation::by_id();
         let drained = local.slot.drain(&mut ops);
@@ -473,7 +401,7 @@ mod tests {
         // The partial chunk goes on where it stopped; the kept chunks are written again.
         let second = CHUNK as u64 + 5;
         for i in first..first + second {
-            local.push(&event(i));
+            local.push(event(i).words());
         }
         let drained = local.slot.drain(&mut ops);
         assert_eq!(drained.len() as u64, second);
@@ -491,7 +419,7 @@ mod tests {
             send.send(Arc::clone(&local.slot))
                 .expect("the test waits for the slot");
             for i in 0..total {
-                local.push(&event(i));
+                local.push(event(i).words());
             }
         });
         let slot = slot.recv().expect("the writer sends its slot");
