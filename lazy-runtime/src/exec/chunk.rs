@@ -7,7 +7,7 @@
 //! - a reader reads only the events before the length it loaded (with acquire).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::key::Key;
 use crate::op::Operation;
@@ -83,6 +83,9 @@ impl Event {
 
 /// Room for [`CHUNK`] events, written by one thread and read by the recorder's drain.
 pub(crate) struct Chunk {
+    /// The recorder's epoch, which its events' start times count from (kept here, where
+    /// the writer reaches it with the chunk).
+    pub(crate) epoch: Instant,
     events: Box<[[AtomicU64; WORDS]; CHUNK]>,
     /// Events written and published: the writer stores it with `Release` after an event's
     /// words, readers load it with `Acquire` before reading them.
@@ -90,12 +93,13 @@ pub(crate) struct Chunk {
 }
 
 impl Chunk {
-    pub(crate) fn new() -> Chunk {
+    pub(crate) fn new(epoch: Instant) -> Chunk {
         let events: Box<[[AtomicU64; WORDS]]> =
             std::iter::repeat_with(|| std::array::from_fn(|_| AtomicU64::new(0)))
                 .take(CHUNK)
                 .collect();
         Chunk {
+            epoch,
             events: events.try_into().expect("CHUNK events"),
             len: AtomicUsize::new(0),
         }

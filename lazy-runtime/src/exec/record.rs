@@ -24,7 +24,7 @@
 //! - the counters only grow; a force's bar shows their change since the force began.
 
 use std::any::{Any, TypeId};
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -158,7 +158,10 @@ impl Slot {
     /// A chunk to write into, entered in the slot's list.
     fn fresh_chunk(&self) -> Arc<Chunk> {
         let mut chunks = self.chunks();
-        let chunk = chunks.free.pop().unwrap_or_else(|| Arc::new(Chunk::new()));
+        let chunk = chunks
+            .free
+            .pop()
+            .unwrap_or_else(|| Arc::new(Chunk::new(epoch())));
         if chunks.list.is_empty() {
             chunks.taken = 0;
         }
@@ -201,42 +204,50 @@ fn registry() -> std::sync::MutexGuard<'static, Vec<Arc<Slot>>> {
     SLOTS.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// What a thread keeps for itself: its slot, the chunk it writes and where, the size
-/// measure of the type it measured last, and the [`epoch`].
+/// What a thread keeps for itself: its slot, the chunk it writes and where, and the size
+/// measure of the type it measured last. Made without a lock or an allocation, so that
+/// reaching it costs one check of whether it is alive; the slot is registered the first
+/// time the thread needs it.
 struct Local {
-    slot: Arc<Slot>,
+    slot: OnceCell<Arc<Slot>>,
     chunk: RefCell<Option<Arc<Chunk>>>,
     /// The next position in `chunk` ([`CHUNK`] when there is none to write into).
     at: Cell<usize>,
-    heap: Cell<(TypeId, Option<Heap>)>,
-    epoch: Instant,
+    heap: Cell<Option<(TypeId, Option<Heap>)>>,
 }
 
 thread_local! {
-    static LOCAL: Local = {
-        let mut slots = registry();
-        let thread = std::thread::current();
-        let slot = Arc::new(Slot {
-            index: u32::try_from(slots.len()).unwrap_or(u32::MAX),
-            thread_name: thread.name().map_or_else(|| format!("{:?}", thread.id()), str::to_owned),
-            chunks: Mutex::default(),
-            running: Mutex::new(None),
-        });
-        slots.push(Arc::clone(&slot));
-        Local::new(slot)
-    };
+    static LOCAL: Local = const { Local::new() };
+}
+
+/// A slot for this thread, entered in the registry.
+fn register() -> Arc<Slot> {
+    let mut slots = registry();
+    let thread = std::thread::current();
+    let slot = Arc::new(Slot {
+        index: u32::try_from(slots.len()).unwrap_or(u32::MAX),
+        thread_name: thread
+            .name()
+            .map_or_else(|| format!("{:?}", thread.id()), str::to_owned),
+        chunks: Mutex::default(),
+        running: Mutex::new(None),
+    });
+    slots.push(Arc::clone(&slot));
+    slot
 }
 
 impl Local {
-    fn new(slot: Arc<Slot>) -> Local {
-        let unit = TypeId::of::<()>();
+    const fn new() -> Local {
         Local {
-            slot,
+            slot: OnceCell::new(),
             chunk: RefCell::new(None),
             at: Cell::new(CHUNK),
-            heap: Cell::new((unit, size::heap_of(unit))),
-            epoch: epoch(),
+            heap: Cell::new(None),
         }
+    }
+
+    fn slot(&self) -> &Arc<Slot> {
+        self.slot.get_or_init(register)
     }
 
     /// Notes a finished run of `op` (see [`end`]).
@@ -249,20 +260,16 @@ impl Local {
         value: Option<&(dyn Any + Send + Sync)>,
     ) {
         let bytes = value.map_or(0, |v| self.bytes(v));
-        let start = start.saturating_duration_since(self.epoch);
-        self.push(chunk::words(
-            op,
-            value.is_none(),
-            key,
-            start,
-            duration,
-            bytes,
-        ));
+        self.push(|chunk| {
+            let start = start.saturating_duration_since(chunk.epoch);
+            chunk::words(op, value.is_none(), key, start, duration, bytes)
+        });
     }
 
-    /// Writes an event into the current chunk, after taking a fresh one if it is full.
+    /// Writes the event `words` makes (given the chunk, for its epoch) into the current
+    /// chunk, after taking a fresh one if it is full.
     #[inline]
-    fn push(&self, words: [u64; WORDS]) {
+    fn push(&self, words: impl FnOnce(&Chunk) -> [u64; WORDS]) {
         let mut at = self.at.get();
         if at >= CHUNK {
             self.fresh_chunk();
@@ -270,7 +277,7 @@ impl Local {
         }
         // A chunk is held whenever `at` is below `CHUNK`.
         if let Some(chunk) = &*self.chunk.borrow() {
-            chunk.write(at, words);
+            chunk.write(at, words(chunk));
             self.at.set(at + 1);
         }
     }
@@ -279,17 +286,20 @@ impl Local {
     #[cold]
     #[inline(never)]
     fn fresh_chunk(&self) {
-        *self.chunk.borrow_mut() = Some(self.slot.fresh_chunk());
+        *self.chunk.borrow_mut() = Some(self.slot().fresh_chunk());
         self.at.set(0);
     }
 
     fn bytes(&self, value: &(dyn Any + Send + Sync)) -> u64 {
         let id = Any::type_id(value);
-        let (seen, mut heap) = self.heap.get();
-        if seen != id {
-            heap = size::heap_of(id);
-            self.heap.set((id, heap));
-        }
+        let heap = match self.heap.get() {
+            Some((seen, heap)) if seen == id => heap,
+            _ => {
+                let heap = size::heap_of(id);
+                self.heap.set(Some((id, heap)));
+                heap
+            }
+        };
         size::bytes_with(heap, value)
     }
 }
@@ -307,7 +317,7 @@ pub(crate) fn absorbed() {
 /// Notes that this thread begins running `op` (with progress on).
 pub(crate) fn begin(flags: u8, op: &'static Operation) {
     if flags & PROGRESS != 0 {
-        LOCAL.with(|l| l.slot.set_running(Some(op)));
+        LOCAL.with(|l| l.slot().set_running(Some(op)));
     }
 }
 
@@ -322,7 +332,7 @@ pub(crate) fn end(
 ) {
     if flags & PROGRESS != 0 {
         DONE.fetch_add(1, Ordering::Relaxed);
-        LOCAL.with(|l| l.slot.set_running(None));
+        LOCAL.with(|l| l.slot().set_running(None));
     }
     if flags & RECORD != 0 {
         LOCAL.with(|local| local.note(op, key, start, duration, value));
@@ -351,12 +361,15 @@ mod tests {
     use crate::op::Operation;
 
     fn local() -> Local {
-        Local::new(Arc::new(Slot {
+        let local = Local::new();
+        let slot = Arc::new(Slot {
             index: 0,
             thread_name: "test".to_owned(),
             chunks: Mutex::default(),
             running: Mutex::new(None),
-        }))
+        });
+        assert!(local.slot.set(slot).is_ok());
+        local
     }
 
     fn event(i: u64) -> Event {
@@ -387,26 +400,26 @@ mod tests {
         let local = local();
         let first = 2 * CHUNK as u64 + 17;
         for i in 0..first {
-            local.push(event(i).words());
+            local.push(|_| event(i).words());
         }
         let mut ops = Operation::by_id();
-        let drained = local.slot.drain(&mut ops);
+        let drained = local.slot().drain(&mut ops);
         assert_eq!(drained.len() as u64, first);
         assert!(drained.iter().zip(0..).all(|(e, i)| same(e, &event(i))));
         assert_eq!(
-            local.slot.chunks().free.len(),
+            local.slot().chunks().free.len(),
             2,
             "the full chunks are kept"
         );
         // The partial chunk goes on where it stopped; the kept chunks are written again.
         let second = CHUNK as u64 + 5;
         for i in first..first + second {
-            local.push(event(i).words());
+            local.push(|_| event(i).words());
         }
-        let drained = local.slot.drain(&mut ops);
+        let drained = local.slot().drain(&mut ops);
         assert_eq!(drained.len() as u64, second);
         assert!(drained.iter().zip(first..).all(|(e, i)| same(e, &event(i))));
-        assert!(local.slot.drain(&mut ops).is_empty());
+        assert!(local.slot().drain(&mut ops).is_empty());
     }
 
     #[test]
@@ -416,10 +429,10 @@ mod tests {
         let writer = std::thread::spawn(move || {
             // The writer makes its own local state, as a thread's own is made.
             let local = local();
-            send.send(Arc::clone(&local.slot))
+            send.send(Arc::clone(local.slot()))
                 .expect("the test waits for the slot");
             for i in 0..total {
-                local.push(event(i).words());
+                local.push(|_| event(i).words());
             }
         });
         let slot = slot.recv().expect("the writer sends its slot");
