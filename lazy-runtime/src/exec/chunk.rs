@@ -1,5 +1,5 @@
 //! The recorder's storage: an event as eight words, and the chunks of [`CHUNK`] events that
-//! one thread writes and [`drain`](super::record) reads.
+//! one thread writes and the recorder's drain (`record.rs`) reads.
 //!
 //! Invariants:
 //! - only the chunk's thread writes it, one event at a time at the position after the last

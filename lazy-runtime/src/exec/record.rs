@@ -3,19 +3,22 @@
 //! those).
 //!
 //! Cost: with nothing on, a run pays one relaxed load of [`FLAGS`]. With the recorder on, a
-//! run reuses the clock readings it takes anyway and writes one event of eight words into
-//! its own thread's current chunk with plain (relaxed) stores, then publishes it with one
+//! run reuses the clock readings it takes anyway (one subtraction turns its start into a
+//! time since the epoch) and writes one event of eight words (`chunk.rs`) straight into its
+//! own thread's current chunk with plain (relaxed) stores, then publishes it with one
 //! release store of the chunk's length: no lock, no read-modify-write and no allocation per
-//! event. A thread takes its thread's lock once per [`CHUNK`] events, to get a fresh chunk;
-//! [`drain`] takes it to read the chunks. The size of a value is measured through the
-//! measure of its type, which each thread keeps for the type it saw last.
+//! event, and a thread-local reached with one check. A thread takes its slot's lock once
+//! per [`CHUNK`] events, to get a fresh chunk; [`drain`] takes it to read the chunks. The
+//! size of a value is measured through the measure of its type, which each thread keeps
+//! for the type it saw last (a type with no known heap buffer costs no call).
 //! With progress on, a run adds one to a counter and notes its operation in its thread's
 //! slot, for the bar's poller to read.
 //!
 //! Invariants:
 //! - a thread's slot is registered once, the first time the thread notes anything, and is
 //!   never removed: the registry only grows, by one entry per thread;
-//! - an event's times are relative to [`epoch`], fixed the first time anything asks for it;
+//! - an event's times are relative to [`epoch`], fixed the first time anything asks for it
+//!   (every chunk holds a copy of it);
 //! - only a slot's own thread writes events into its chunks, and only into the chunk it
 //!   holds, at positions past the chunk's published length; it never writes into a full
 //!   chunk, so [`drain`] may recycle a full chunk (drained) while the thread still holds it;
