@@ -81,6 +81,9 @@ impl Event {
     }
 }
 
+/// How many events ahead of the one it writes a write reads (see [`Chunk::write`]).
+const AHEAD: usize = 4;
+
 /// Room for [`CHUNK`] events, written by one thread and read by the recorder's drain.
 pub(crate) struct Chunk {
     /// The recorder's epoch, which its events' start times count from (kept here, where
@@ -112,6 +115,12 @@ impl Chunk {
             slot.store(value, Ordering::Relaxed);
         }
         self.len.store(at + 1, Ordering::Release);
+        // Read a row a few events ahead, so that its line is in cache (the writer's own) by
+        // the time it is written: a store that misses holds up every store after it, a load
+        // does not. The value is unused; `black_box` keeps the load.
+        if let Some(ahead) = self.events.get(at + AHEAD) {
+            std::hint::black_box(ahead[0].load(Ordering::Relaxed));
+        }
     }
 
     /// The events from `from` to `to` (at most the published length).
