@@ -1,6 +1,7 @@
 //! The execution layer: plans, running tasks, schedulers, executors and eager mode. Built
 //! on the graph layer; knows nothing of typed handles. See `README.md` beside this file.
 
+mod chunk;
 mod depth;
 pub(crate) mod eager;
 mod fuse;

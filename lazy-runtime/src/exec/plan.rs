@@ -188,7 +188,7 @@ impl<'a> Plan<'a> {
         let elapsed = start.elapsed();
         let value = t.node.kept_value();
         let value = value.as_deref();
-        super::record::end(observing, t.node.op, t.node.key, start, elapsed, value);
+        super::record::end(observing, t.node.op, &t.node.key, start, elapsed, value);
         outcome
     }
 

@@ -3,19 +3,22 @@
 //! those).
 //!
 //! Cost: with nothing on, a run pays one relaxed load of [`FLAGS`]. With the recorder on, a
-//! run reuses the clock readings it takes anyway and writes one event of eight words into
-//! its own thread's current chunk with plain (relaxed) stores, then publishes it with one
+//! run reuses the clock readings it takes anyway (one subtraction turns its start into a
+//! time since the epoch) and writes one event of eight words (`chunk.rs`) straight into its
+//! own thread's current chunk with plain (relaxed) stores, then publishes it with one
 //! release store of the chunk's length: no lock, no read-modify-write and no allocation per
-//! event. A thread takes its thread's lock once per [`CHUNK`] events, to get a fresh chunk;
-//! [`drain`] takes it to read the chunks. The size of a value is measured through the
-//! measure of its type, which each thread keeps for the type it saw last.
+//! event, and a thread-local reached with one check. A thread takes its slot's lock once
+//! per [`CHUNK`] events, to get a fresh chunk; [`drain`] takes it to read the chunks. The
+//! size of a value is measured through the measure of its type, which each thread keeps
+//! for the type it saw last (a type with no known heap buffer costs no call).
 //! With progress on, a run adds one to a counter and notes its operation in its thread's
 //! slot, for the bar's poller to read.
 //!
 //! Invariants:
 //! - a thread's slot is registered once, the first time the thread notes anything, and is
 //!   never removed: the registry only grows, by one entry per thread;
-//! - an event's times are relative to [`epoch`], fixed the first time anything asks for it;
+//! - an event's times are relative to [`epoch`], fixed the first time anything asks for it
+//!   (every chunk holds a copy of it);
 //! - only a slot's own thread writes events into its chunks, and only into the chunk it
 //!   holds, at positions past the chunk's published length; it never writes into a full
 //!   chunk, so [`drain`] may recycle a full chunk (drained) while the thread still holds it;
@@ -24,11 +27,13 @@
 //! - the counters only grow; a force's bar shows their change since the force began.
 
 use std::any::{Any, TypeId};
-use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+pub(crate) use super::chunk::Event;
+use super::chunk::{self, CHUNK, Chunk, WORDS};
 use super::size::{self, Heap};
 
 use crate::key::Key;
@@ -109,108 +114,9 @@ pub(crate) fn epoch() -> Instant {
     *EPOCH
 }
 
-/// One run of a task, as the recorder noted it.
-#[derive(Clone, Copy)]
-pub(crate) struct Event {
-    pub(crate) op: &'static Operation,
-    pub(crate) key: Key,
-    /// When the function began, since [`epoch`].
-    pub(crate) start: Duration,
-    /// How long it ran.
-    pub(crate) duration: Duration,
-    /// The size of the value it produced (0 for a failure).
-    pub(crate) bytes: u64,
-    pub(crate) failed: bool,
-}
-
-/// Events per chunk: a thread takes its slot's lock once per this many events.
-pub(crate) const CHUNK: usize = 1024;
-/// Words per event: the operation's id and whether it failed, the key (four), the start,
-/// the duration and the bytes.
-const WORDS: usize = 8;
 /// Drained chunks a thread keeps for its next events (8 MiB), so that recording again does
 /// not fault fresh pages in.
 const KEPT: usize = 128;
-
-/// Room for [`CHUNK`] events, written by one thread and read by [`drain`].
-struct Chunk {
-    words: Box<[AtomicU64]>,
-    /// Events written and published: the writer stores it with `Release` after an event's
-    /// words, readers load it with `Acquire` before reading them.
-    len: AtomicUsize,
-}
-
-impl Chunk {
-    fn new() -> Chunk {
-        Chunk {
-            words: std::iter::repeat_with(|| AtomicU64::new(0))
-                .take(CHUNK * WORDS)
-                .collect(),
-            len: AtomicUsize::new(0),
-        }
-    }
-
-    fn write(&self, at: usize, event: &Event) {
-        let words = &self.words[at * WORDS..(at + 1) * WORDS];
-        let mut key = [0; 4];
-        for (word, part) in key.iter_mut().zip(event.key.0.chunks_exact(8)) {
-            *word = u64::from_le_bytes(part.try_into().expect("eight bytes"));
-        }
-        let values = [
-            u64::from(event.op.id) << 1 | u64::from(event.failed),
-            key[0],
-            key[1],
-            key[2],
-            key[3],
-            nanos(event.start),
-            nanos(event.duration),
-            event.bytes,
-        ];
-        for (slot, value) in words.iter().zip(values) {
-            slot.store(value, Ordering::Relaxed);
-        }
-        self.len.store(at + 1, Ordering::Release);
-    }
-
-    /// The events from `from` to `to` (at most the published length).
-    /// `ops` is a list of every operation by id, taken before the read: one made since (and
-    /// already run) refreshes it.
-    fn read(
-        &self,
-        from: usize,
-        to: usize,
-        ops: &mut Vec<&'static Operation>,
-        out: &mut Vec<Event>,
-    ) {
-        for at in from..to {
-            let words = &self.words[at * WORDS..(at + 1) * WORDS];
-            let word = |i: usize| words[i].load(Ordering::Relaxed);
-            let mut key = [0; 32];
-            for (i, part) in key.chunks_exact_mut(8).enumerate() {
-                part.copy_from_slice(&word(1 + i).to_le_bytes());
-            }
-            let id = usize::try_from(word(0) >> 1).unwrap_or(usize::MAX);
-            if id >= ops.len() {
-                *ops = Operation::by_id();
-            }
-            let Some(op) = ops.get(id).copied() else {
-                continue;
-            };
-            out.push(Event {
-                op,
-                key: Key(key),
-                start: Duration::from_nanos(word(5)),
-                duration: Duration::from_nanos(word(6)),
-                bytes: word(7),
-                failed: word(0) & 1 != 0,
-            });
-        }
-    }
-}
-
-fn nanos(d: Duration) -> u64 {
-    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
-}
 
 /// A slot's chunks, behind its lock.
 #[derive(Default)]
@@ -255,7 +161,10 @@ impl Slot {
     /// A chunk to write into, entered in the slot's list.
     fn fresh_chunk(&self) -> Arc<Chunk> {
         let mut chunks = self.chunks();
-        let chunk = chunks.free.pop().unwrap_or_else(|| Arc::new(Chunk::new()));
+        let chunk = chunks
+            .free
+            .pop()
+            .unwrap_or_else(|| Arc::new(Chunk::new(epoch())));
         if chunks.list.is_empty() {
             chunks.taken = 0;
         }
@@ -299,43 +208,89 @@ fn registry() -> std::sync::MutexGuard<'static, Vec<Arc<Slot>>> {
 }
 
 /// What a thread keeps for itself: its slot, the chunk it writes and where, and the size
-/// measure of the type it measured last.
+/// measure of the type it measured last. Made without a lock or an allocation, so that
+/// reaching it costs one check of whether it is alive; the slot is registered the first
+/// time the thread needs it.
 struct Local {
-    slot: Arc<Slot>,
+    slot: OnceCell<Arc<Slot>>,
     chunk: RefCell<Option<Arc<Chunk>>>,
     /// The next position in `chunk` ([`CHUNK`] when there is none to write into).
     at: Cell<usize>,
-    heap: Cell<Option<(TypeId, Heap)>>,
+    heap: Cell<Option<(TypeId, Option<Heap>)>>,
 }
 
 thread_local! {
-    static LOCAL: Local = {
-        let mut slots = registry();
-        let thread = std::thread::current();
-        let slot = Arc::new(Slot {
-            index: u32::try_from(slots.len()).unwrap_or(u32::MAX),
-            thread_name: thread.name().map_or_else(|| format!("{:?}", thread.id()), str::to_owned),
-            chunks: Mutex::default(),
-            running: Mutex::new(None),
-        });
-        slots.push(Arc::clone(&slot));
-        Local { slot, chunk: RefCell::new(None), at: Cell::new(CHUNK), heap: Cell::new(None) }
-    };
+    static LOCAL: Local = const { Local::new() };
+}
+
+/// A slot for this thread, entered in the registry.
+fn register() -> Arc<Slot> {
+    let mut slots = registry();
+    let thread = std::thread::current();
+    let slot = Arc::new(Slot {
+        index: u32::try_from(slots.len()).unwrap_or(u32::MAX),
+        thread_name: thread
+            .name()
+            .map_or_else(|| format!("{:?}", thread.id()), str::to_owned),
+        chunks: Mutex::default(),
+        running: Mutex::new(None),
+    });
+    slots.push(Arc::clone(&slot));
+    slot
 }
 
 impl Local {
-    fn push(&self, event: &Event) {
-        let mut chunk = self.chunk.borrow_mut();
+    const fn new() -> Local {
+        Local {
+            slot: OnceCell::new(),
+            chunk: RefCell::new(None),
+            at: Cell::new(CHUNK),
+            heap: Cell::new(None),
+        }
+    }
+
+    fn slot(&self) -> &Arc<Slot> {
+        self.slot.get_or_init(register)
+    }
+
+    /// Notes a finished run of `op` (see [`end`]).
+    fn note(
+        &self,
+        op: &'static Operation,
+        key: &Key,
+        start: Instant,
+        duration: Duration,
+        value: Option<&(dyn Any + Send + Sync)>,
+    ) {
+        let bytes = value.map_or(0, |v| self.bytes(v));
+        self.push(|chunk| {
+            let start = start.saturating_duration_since(chunk.epoch);
+            chunk::words(op, value.is_none(), key, start, duration, bytes)
+        });
+    }
+
+    /// Writes the event `words` makes (given the chunk, for its epoch) into the current
+    /// chunk, after taking a fresh one if it is full.
+    #[inline]
+    fn push(&self, words: impl FnOnce(&Chunk) -> [u64; WORDS]) {
         let mut at = self.at.get();
-        let current = match &*chunk {
-            Some(current) if at < CHUNK => current,
-            _ => {
-                at = 0;
-                chunk.insert(self.slot.fresh_chunk())
-            }
-        };
-        current.write(at, event);
-        self.at.set(at + 1);
+        if at >= CHUNK {
+            self.fresh_chunk();
+            at = 0;
+        }
+        // A chunk is held whenever `at` is below `CHUNK`.
+        if let Some(chunk) = &*self.chunk.borrow() {
+            chunk.write(at, words(chunk));
+            self.at.set(at + 1);
+        }
+    }
+
+    /// Takes a fresh chunk from the slot, to write from its start.
+    #[cold]
+    #[inline(never)]
+    fn fresh_chunk(&self) {
+        *self.chunk.borrow_mut() = Some(self.slot().fresh_chunk());
+        self.at.set(0);
     }
 
     fn bytes(&self, value: &(dyn Any + Send + Sync)) -> u64 {
@@ -365,7 +320,7 @@ pub(crate) fn absorbed() {
 /// Notes that this thread begins running `op` (with progress on).
 pub(crate) fn begin(flags: u8, op: &'static Operation) {
     if flags & PROGRESS != 0 {
-        LOCAL.with(|l| l.slot.set_running(Some(op)));
+        LOCAL.with(|l| l.slot().set_running(Some(op)));
     }
 }
 
@@ -373,26 +328,17 @@ pub(crate) fn begin(flags: u8, op: &'static Operation) {
 pub(crate) fn end(
     flags: u8,
     op: &'static Operation,
-    key: Key,
+    key: &Key,
     start: Instant,
     duration: Duration,
     value: Option<&(dyn Any + Send + Sync)>,
 ) {
     if flags & PROGRESS != 0 {
         DONE.fetch_add(1, Ordering::Relaxed);
-        LOCAL.with(|l| l.slot.set_running(None));
+        LOCAL.with(|l| l.slot().set_running(None));
     }
     if flags & RECORD != 0 {
-        LOCAL.with(|local| {
-            local.push(&Event {
-                op,
-                key,
-                start: start.saturating_duration_since(epoch()),
-                duration,
-                bytes: value.map_or(0, |v| local.bytes(v)),
-                failed: value.is_none(),
-            });
-        });
+        LOCAL.with(|local| local.note(op, key, start, duration, value));
     }
 }
 
@@ -418,17 +364,15 @@ mod tests {
     use crate::op::Operation;
 
     fn local() -> Local {
-        Local {
-            slot: Arc::new(Slot {
-                index: 0,
-                thread_name: "test".to_owned(),
-                chunks: Mutex::default(),
-                running: Mutex::new(None),
-            }),
-            chunk: std::cell::RefCell::new(None),
-            at: std::cell::Cell::new(CHUNK),
-            heap: std::cell::Cell::new(None),
-        }
+        let local = Local::new();
+        let slot = Arc::new(Slot {
+            index: 0,
+            thread_name: "test".to_owned(),
+            chunks: Mutex::default(),
+            running: Mutex::new(None),
+        });
+        assert!(local.slot.set(slot).is_ok());
+        local
     }
 
     fn event(i: u64) -> Event {
@@ -459,26 +403,26 @@ mod tests {
         let local = local();
         let first = 2 * CHUNK as u64 + 17;
         for i in 0..first {
-            local.push(&event(i));
+            local.push(|_| event(i).words());
         }
         let mut ops = Operation::by_id();
-        let drained = local.slot.drain(&mut ops);
+        let drained = local.slot().drain(&mut ops);
         assert_eq!(drained.len() as u64, first);
         assert!(drained.iter().zip(0..).all(|(e, i)| same(e, &event(i))));
         assert_eq!(
-            local.slot.chunks().free.len(),
+            local.slot().chunks().free.len(),
             2,
             "the full chunks are kept"
         );
         // The partial chunk goes on where it stopped; the kept chunks are written again.
         let second = CHUNK as u64 + 5;
         for i in first..first + second {
-            local.push(&event(i));
+            local.push(|_| event(i).words());
         }
-        let drained = local.slot.drain(&mut ops);
+        let drained = local.slot().drain(&mut ops);
         assert_eq!(drained.len() as u64, second);
         assert!(drained.iter().zip(first..).all(|(e, i)| same(e, &event(i))));
-        assert!(local.slot.drain(&mut ops).is_empty());
+        assert!(local.slot().drain(&mut ops).is_empty());
     }
 
     #[test]
@@ -488,10 +432,10 @@ mod tests {
         let writer = std::thread::spawn(move || {
             // The writer makes its own local state, as a thread's own is made.
             let local = local();
-            send.send(Arc::clone(&local.slot))
+            send.send(Arc::clone(local.slot()))
                 .expect("the test waits for the slot");
             for i in 0..total {
-                local.push(&event(i));
+                local.push(|_| event(i).words());
             }
         });
         let slot = slot.recv().expect("the writer sends its slot");

@@ -180,7 +180,7 @@ fn execute(node: &Arc<Node>, plan_claims: bool, want: bool, force: ForceNodes) -
     let elapsed = start.elapsed();
     if observing != 0 {
         let value = outcome.as_ref().ok().map(|v| &**v);
-        record::end(observing, node.op, node.key, start, elapsed, value);
+        record::end(observing, node.op, &node.key, start, elapsed, value);
     }
     node.op.record_run(elapsed);
     node.count_run();

@@ -14,16 +14,19 @@ pub(crate) fn bytes_of(value: &(dyn Any + Send + Sync)) -> u64 {
 }
 
 /// The bytes `value` takes, given the [`Heap`] of its type (from [`heap_of`]).
-pub(crate) fn bytes_with(heap: Heap, value: &(dyn Any + Send + Sync)) -> u64 {
-    u64::try_from(size_of_val(value) + heap(value)).unwrap_or(u64::MAX)
+#[inline]
+pub(crate) fn bytes_with(heap: Option<Heap>, value: &(dyn Any + Send + Sync)) -> u64 {
+    let heap = heap.map_or(0, |heap| heap(value));
+    u64::try_from(size_of_val(value) + heap).unwrap_or(u64::MAX)
 }
 
-/// Measures the heap buffer of a value of one type (0 for a type with none known).
+/// Measures the heap buffer of a value of one type.
 pub(crate) type Heap = fn(&(dyn Any + Send + Sync)) -> usize;
 
-/// The [`Heap`] of the type `id`: one look-up in a table sorted by type, so that a caller
-/// that measures many values of one type (the recorder) can keep it.
-pub(crate) fn heap_of(id: TypeId) -> Heap {
+/// The [`Heap`] of the type `id` (`None` for a type with no known heap buffer): one look-up
+/// in a table sorted by type, so that a caller that measures many values of one type (the
+/// recorder) can keep it.
+pub(crate) fn heap_of(id: TypeId) -> Option<Heap> {
     static TABLE: LazyLock<Vec<(TypeId, Heap)>> = LazyLock::new(|| {
         let mut table = table();
         table.sort_unstable_by_key(|entry| entry.0);
@@ -31,11 +34,8 @@ pub(crate) fn heap_of(id: TypeId) -> Heap {
     });
     TABLE
         .binary_search_by_key(&id, |entry| entry.0)
-        .map_or(none, |at| TABLE[at].1)
-}
-
-fn none(_: &(dyn Any + Send + Sync)) -> usize {
-    0
+        .ok()
+        .map(|at| TABLE[at].1)
 }
 
 fn vec<T: 'static>(value: &(dyn Any + Send + Sync)) -> usize {
