@@ -15,9 +15,15 @@ use crate::stats;
 
 type Value = Arc<dyn std::any::Any + Send + Sync>;
 
-/// Elements per chunk: 4096 (32 KiB of `f64`) per buffer, so a region's inputs, scratch
-/// buffers and result chunk stay in the level-2 cache.
+/// Elements per chunk: 4096 (32 KiB of `f64`), the unit a thread takes and a reduction
+/// adds up (so it decides a float sum's bits; see `chunk.rs`).
 const CHUNK: usize = 4096;
+
+/// Elements per block within a chunk: every step runs over one block before the next block
+/// begins, so the blocks the steps read and write (4 KiB of `f64` each) stay in the level-1
+/// cache; the chunk stays the unit of threads and of reductions, whose order of additions
+/// it fixes. A multiple of 64, the block of the vectorised `tanh`.
+const BLOCK: usize = 512;
 
 /// Below this many elements a region runs on the calling thread: handing chunks to other
 /// threads costs more than it saves.
@@ -245,20 +251,22 @@ fn run_chunk<T: Elem>(
     scratch: &mut [Vec<T>],
     saved: &mut Vec<T>,
 ) {
-    let range = c * CHUNK..c * CHUNK + chunk.len();
     if parts.iter().any(|p| matches!(p, Part::Output)) {
         saved.clear();
         saved.extend_from_slice(chunk);
     }
-    let srcs: Vec<Src<'_, T>> = parts
-        .iter()
-        .map(|p| match p {
+    let mut srcs: Vec<Src<'_, T>> = Vec::with_capacity(parts.len());
+    for (b, block) in chunk.chunks_mut(BLOCK).enumerate() {
+        let at = b * BLOCK;
+        let range = c * CHUNK + at..c * CHUNK + at + block.len();
+        srcs.clear();
+        srcs.extend(parts.iter().map(|p| match p {
             Part::Slice(s) => Src::Slice(&s[range.clone()]),
             Part::Scalar(x) => Src::Scalar(*x),
-            Part::Output => Src::Slice(&saved[..]),
-        })
-        .collect();
-    program.run_chunk(&srcs, scratch, chunk);
+            Part::Output => Src::Slice(&saved[at..at + block.len()]),
+        }));
+        program.run_chunk(&srcs, scratch, block);
+    }
 }
 
 /// The common shape of the array inputs, if every input has the type the program expects
