@@ -134,4 +134,21 @@ mod tests {
             "the same content, the same digest"
         );
     }
+
+    #[test]
+    fn a_digest_does_not_depend_on_the_number_of_threads() {
+        let bytes: Vec<u8> = (0..5 * PIECE + 3)
+            .map(|i| u8::try_from(i * 7 % 253).expect("below 253"))
+            .collect();
+        let on = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a pool")
+                .install(|| super::xxh3_digest(&bytes))
+        };
+        let one = on(1);
+        assert_eq!(on(2), one);
+        assert_eq!(on(5), one);
+    }
 }
