@@ -40,6 +40,11 @@ fn h(a: Array1<f64>, b: Array1<f64>) -> Array1<f64> {
 }
 
 #[autodask(inline)]
+fn either(a: Array1<f64>, b: Array1<f64>, sum: bool) -> Array1<f64> {
+    if sum { a + b } else { a - b }
+}
+
+#[autodask(inline)]
 fn longer(a: Array1<f64>, b: Array1<f64>, c: Array1<f64>) -> Array1<f64> {
     (a * b + a * c) - (b * c) / 2.0 + (a * b).sqrt()
 }
@@ -210,6 +215,14 @@ fn a_shape_mismatch_in_an_inlined_body_names_the_function() {
     let message = error.to_string();
     assert!(
         message.contains("shape mismatch in `f`: `a + b` with a of shape [3] and b of shape [4]"),
+        "{message}"
+    );
+    // A branch is built when the force takes it, and names its function too.
+    let error = try_strict(&either(a.clone(), b.clone(), false)).expect_err("shapes differ");
+    let message = error.to_string();
+    assert!(
+        message
+            .contains("shape mismatch in `either`: `a - b` with a of shape [3] and b of shape [4]"),
         "{message}"
     );
     let error = try_strict(&longer(a.clone(), b, a)).expect_err("shapes differ");

@@ -65,6 +65,11 @@ impl Scope {
         }
     }
 
+    /// The name of the function the scope is in.
+    pub(super) fn function_name(self) -> &'static str {
+        self.function
+    }
+
     /// The scope inside the `block`th block of the body that declares items.
     #[must_use]
     pub const fn in_block(self, block: u32) -> Scope {

@@ -378,10 +378,15 @@ where
                 S::Captures::take(&mut captured),
                 D::Captures::take(&mut captured),
             );
-            let branch = if cond {
-                then(strict, deferred)
-            } else {
-                otherwise(strict, deferred)
+            // The branch is built now, at force time: its nodes were written in the
+            // conditional's function, which a shape mismatch among them names.
+            let branch = {
+                let _site = super::Site::enter(scope.function_name());
+                if cond {
+                    then(strict, deferred)
+                } else {
+                    otherwise(strict, deferred)
+                }
             };
             let value = crate::exec::branch(name, branch.node());
             built.keep(branch);
