@@ -4,8 +4,8 @@
 //! Generated code enters a [`Site`] at the top of every `#[autodask(inline)]` body; the guard
 //! restores the outer function's site when the body returns, so an inlined call inside
 //! another names the innermost function. A lazy conditional's branch, built at force time,
-//! enters its function's site then (`select.rs`). The site names nodes only in messages: it never
-//! enters a key, so operations of two functions still fold.
+//! enters its function's site then (`select.rs`). The site names nodes only in messages:
+//! it never enters a key, so operations of two functions still fold.
 
 use std::cell::Cell;
 
