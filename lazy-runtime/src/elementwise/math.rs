@@ -146,7 +146,11 @@ macro_rules! tanh {
             for xs in xs.chunks_mut(BLOCK) {
                 match range(xs.iter().map(|x| x.abs() < 0.55)) {
                     Range::Small => xs.iter_mut().for_each(|x| *x = $small(x.abs()).copysign(*x)),
-                    Range::Large | Range::Mixed => xs.iter_mut().for_each(|x| *x = $name(*x)),
+                    Range::Large => xs.iter_mut().for_each(|x| {
+                        let a = x.abs();
+                        *x = $large(if a > $clamp { $clamp } else { a }).copysign(*x);
+                    }),
+                    Range::Mixed => xs.iter_mut().for_each(|x| *x = $name(*x)),
                 }
             }
         }
