@@ -1,4 +1,5 @@
-//! Operators between a `Lazy<T>` and a plain `T` of a primitive type: `&x * 2`, `2 + &x`,
+//! Operators between a `Lazy<T>` and a plain `T` of a primitive type (and, with `ndarray`,
+//! between a lazy array and a scalar of its element type): `&x * 2`, `2 + &x`,
 //! `x - 1.5`. The plain value becomes a leaf by content and the node is the one
 //! `Lazy * Lazy` builds, so it folds with the same operation in an inlined body.
 //!
@@ -13,43 +14,55 @@ use super::{add, bitand, bitor, bitxor, div, mul, rem, shl, shr, sub};
 use crate::lazy::Lazy;
 use crate::task::Arg;
 
+/// The four impls of each operator between a handle `Lazy<$value>` and a plain `$ty`, with
+/// the impls' generic parameters `$g`.
 macro_rules! with_plain {
-    ($($ty:ty),* ; $ops:tt) => {$(
-        with_plain!(@type $ty, $ops);
+    // An array's elements and a plain scalar of their type: `&x * 3.0` with
+    // `x: Lazy<Array1<f64>>`, and `3.0 * &x`. The node is the one an inlined body's
+    // `x * 3.0` builds (ndarray's scalar operator, the scalar a leaf by content), so it
+    // fuses and folds the same way.
+    (arrays of $($ty:ty),* ; $ops:tt) => {$(
+        with_plain!(@type {D: ndarray::Dimension + 'static} $ty, ndarray::Array<$ty, D>, $ops);
     )*};
-    (@type $ty:ty, [$($trait:ident $method:ident),*]) => {$(
-        impl ops::$trait<$ty> for Lazy<$ty> {
-            type Output = Lazy<$ty>;
+    ($($ty:ty),* ; $ops:tt) => {$(
+        with_plain!(@type {} $ty, $ty, $ops);
+    )*};
+    (@type $generics:tt $ty:ty, $value:ty, [$($trait:ident $method:ident),*]) => {$(
+        with_plain!(@op $generics $ty, $value, $trait $method);
+    )*};
+    (@op {$($g:tt)*} $ty:ty, $value:ty, $trait:ident $method:ident) => {
+        impl<$($g)*> ops::$trait<$ty> for Lazy<$value> {
+            type Output = Lazy<$value>;
 
-            fn $method(self, rhs: $ty) -> Lazy<$ty> {
+            fn $method(self, rhs: $ty) -> Lazy<$value> {
                 $method(self, Lazy::new(rhs))
             }
         }
 
-        impl ops::$trait<$ty> for &Lazy<$ty> {
-            type Output = Lazy<$ty>;
+        impl<$($g)*> ops::$trait<$ty> for &Lazy<$value> {
+            type Output = Lazy<$value>;
 
-            fn $method(self, rhs: $ty) -> Lazy<$ty> {
+            fn $method(self, rhs: $ty) -> Lazy<$value> {
                 $method(self.into_handle(), Lazy::new(rhs))
             }
         }
 
-        impl ops::$trait<Lazy<$ty>> for $ty {
-            type Output = Lazy<$ty>;
+        impl<$($g)*> ops::$trait<Lazy<$value>> for $ty {
+            type Output = Lazy<$value>;
 
-            fn $method(self, rhs: Lazy<$ty>) -> Lazy<$ty> {
+            fn $method(self, rhs: Lazy<$value>) -> Lazy<$value> {
                 $method(Lazy::new(self), rhs)
             }
         }
 
-        impl ops::$trait<&Lazy<$ty>> for $ty {
-            type Output = Lazy<$ty>;
+        impl<$($g)*> ops::$trait<&Lazy<$value>> for $ty {
+            type Output = Lazy<$value>;
 
-            fn $method(self, rhs: &Lazy<$ty>) -> Lazy<$ty> {
+            fn $method(self, rhs: &Lazy<$value>) -> Lazy<$value> {
                 $method(Lazy::new(self), rhs.into_handle())
             }
         }
-    )*};
+    };
 }
 
 with_plain!(
@@ -58,55 +71,8 @@ with_plain!(
 );
 with_plain!(f32, f64 ; [Add add, Sub sub, Mul mul, Div div, Rem rem]);
 with_plain!(bool ; [BitAnd bitand, BitOr bitor, BitXor bitxor]);
-
-/// An array's elements and a plain scalar of their type: `&x * 3.0` with
-/// `x: Lazy<Array1<f64>>`, and `3.0 * &x`. The node is the one an inlined body's `x * 3.0`
-/// builds (ndarray's scalar operator, the scalar a leaf by content), so it fuses and folds
-/// the same way.
-macro_rules! with_plain_elements {
-    ($($ty:ty),* ; $ops:tt) => {$(
-        with_plain_elements!(@type $ty, $ops);
-    )*};
-    (@type $ty:ty, [$($trait:ident $method:ident),*]) => {$(
-        #[cfg(feature = "ndarray")]
-        impl<D: ndarray::Dimension + 'static> ops::$trait<$ty> for Lazy<ndarray::Array<$ty, D>> {
-            type Output = Lazy<ndarray::Array<$ty, D>>;
-
-            fn $method(self, rhs: $ty) -> Self::Output {
-                $method(self, Lazy::new(rhs))
-            }
-        }
-
-        #[cfg(feature = "ndarray")]
-        impl<D: ndarray::Dimension + 'static> ops::$trait<$ty> for &Lazy<ndarray::Array<$ty, D>> {
-            type Output = Lazy<ndarray::Array<$ty, D>>;
-
-            fn $method(self, rhs: $ty) -> Self::Output {
-                $method(self.into_handle(), Lazy::new(rhs))
-            }
-        }
-
-        #[cfg(feature = "ndarray")]
-        impl<D: ndarray::Dimension + 'static> ops::$trait<Lazy<ndarray::Array<$ty, D>>> for $ty {
-            type Output = Lazy<ndarray::Array<$ty, D>>;
-
-            fn $method(self, rhs: Lazy<ndarray::Array<$ty, D>>) -> Self::Output {
-                $method(Lazy::new(self), rhs)
-            }
-        }
-
-        #[cfg(feature = "ndarray")]
-        impl<D: ndarray::Dimension + 'static> ops::$trait<&Lazy<ndarray::Array<$ty, D>>> for $ty {
-            type Output = Lazy<ndarray::Array<$ty, D>>;
-
-            fn $method(self, rhs: &Lazy<ndarray::Array<$ty, D>>) -> Self::Output {
-                $method(Lazy::new(self), rhs.into_handle())
-            }
-        }
-    )*};
-}
-
-with_plain_elements!(i32, i64, u8, f32, f64 ; [Add add, Sub sub, Mul mul, Div div]);
+#[cfg(feature = "ndarray")]
+with_plain!(arrays of i32, i64, u8, f32, f64 ; [Add add, Sub sub, Mul mul, Div div]);
 
 #[cfg(test)]
 mod tests {
