@@ -183,6 +183,13 @@ fn reachable_steps(leaves: usize, steps: &[Step]) -> usize {
     needed[leaves..].iter().filter(|&&n| n).count() + root_of_abs
 }
 
+/// The drawn leaves, each of `data`'s vectors as an array of `shape`.
+fn leaves(shape: &[usize], data: Vec<Vec<f64>>) -> Vec<Arr> {
+    data.into_iter()
+        .map(|d| ArrayD::from_shape_vec(IxDyn(shape), d).expect("sized"))
+        .collect()
+}
+
 fn bits(a: &Arr) -> (Vec<usize>, Vec<u64>) {
     (a.shape().to_vec(), a.iter().map(|x| x.to_bits()).collect())
 }
@@ -196,10 +203,7 @@ proptest! {
     #[test]
     fn fused_equals_unfused_equals_eager_bit_for_bit((shape, data, steps) in dag()) {
         let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
-        let leaves: Vec<Arr> = data
-            .into_iter()
-            .map(|d| ArrayD::from_shape_vec(IxDyn(&shape), d).expect("sized"))
-            .collect();
+        let leaves = leaves(&shape, data);
         let expected = bits(build_eager(&leaves, &steps).last().expect("a value"));
         let before = stats();
         let fused = {
@@ -253,10 +257,7 @@ proptest! {
     #[test]
     fn a_fused_float_max_and_min_have_the_eager_bits((shape, data, steps) in long_dag()) {
         let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
-        let leaves: Vec<Arr> = data
-            .into_iter()
-            .map(|d| ArrayD::from_shape_vec(IxDyn(&shape), d).expect("sized"))
-            .collect();
+        let leaves = leaves(&shape, data);
         let plain = build_eager(&leaves, &steps).pop().expect("a value");
         // The other tests draw the same DAGs, and their unfused runs leave its values in
         // the memo store: this one computes them.
@@ -277,10 +278,7 @@ proptest! {
     #[test]
     fn a_fused_sum_is_ndarray_sum_chunk_by_chunk((shape, data, steps) in long_dag()) {
         let _one = ONE.lock().unwrap_or_else(PoisonError::into_inner);
-        let leaves: Vec<Arr> = data
-            .into_iter()
-            .map(|d| ArrayD::from_shape_vec(IxDyn(&shape), d).expect("sized"))
-            .collect();
+        let leaves = leaves(&shape, data);
         let plain = build_eager(&leaves, &steps).pop().expect("a value");
         // Reduced alone, the DAG and its sum are one pass, and no array is written.
         let before = stats();
